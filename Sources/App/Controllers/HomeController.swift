@@ -1,0 +1,93 @@
+import Fluent
+import Vapor
+import ThiDuaCore
+
+enum HomeController {
+    @Sendable static func index(req: Request) async throws -> Response {
+        let ctx = req.pageContext
+        guard let user = req.currentUser else {
+            return HomePage.publicLanding(ctx).response()
+        }
+        let scope = try await UnitTree.subtreeIDs(of: AccessPolicy.scopeRoots(user.grants, .viewUnits), on: req.db)
+        let today = CivilDate.today()
+        var model = HomePage.Model(unitCount: 0, peopleCount: 0, blockCount: 0, grants: [])
+        if !scope.isEmpty {
+            model.unitCount = try await Unit.query(on: req.db).filter(\.$id ~~ scope)
+                .group(.or) { $0.filter(\.$validTo == nil).filter(\.$validTo >= today.iso) }.count()
+            model.peopleCount = try await Person.query(on: req.db).filter(\.$unit.$id ~~ scope).count()
+            model.blockCount = try await EmulationBlock.query(on: req.db).filter(\.$year == today.year).count()
+        }
+        let unitIDs = Set(user.grants.map(\.unitID))
+        let units = try await Unit.query(on: req.db).filter(\.$id ~~ unitIDs).all()
+        let names = Dictionary(uniqueKeysWithValues: units.compactMap { u in u.id.map { ($0, u.name) } })
+        model.grants = user.grants.map { (ctx.t($0.role.labelKey), names[$0.unitID] ?? "", $0.unitID) }
+        return HomePage.dashboard(ctx, user: user, model: model).response()
+    }
+}
+
+enum HomePage {
+    struct Model: Sendable {
+        var unitCount: Int
+        var peopleCount: Int
+        var blockCount: Int
+        var grants: [(role: String, unit: String, unitID: UUID)]
+    }
+
+    static func publicLanding(_ ctx: PageContext) -> HTMLNode {
+        let t = ctx.t
+        return Layout.page(ctx, title: t("home.title")) {
+            H.h1 { t("home.publicTitle") }
+            H.p { t("home.publicIntro") }
+            H.div(.class("grid")) {
+                for k in ["home.who.office", "home.who.units", "home.who.council", "home.who.public"] {
+                    H.div(.class("card")) { H.p { t(k) } }
+                }
+            }
+            H.div(.class("actions")) { H.a(.class("button"), .href(SiteURL.login.path)) { t("nav.login") } }
+        }
+    }
+
+    static func dashboard(_ ctx: PageContext, user: CurrentUser, model: Model) -> HTMLNode {
+        let t = ctx.t
+        return Layout.page(ctx, title: t("home.title")) {
+            H.h1 { t("home.welcome", user.displayName) }
+            if user.mustChangePassword {
+                H.div(.class("notice")) { H.a(.href(SiteURL.account.path)) { t("password.mustChange") } }
+            }
+            H.div(.class("grid")) {
+                if user.can(.viewUnits) {
+                    H.a(.class("card"), .href(SiteURL.units.path)) {
+                        H.span(.class("stat")) { t.number(model.unitCount) }
+                        t("home.stat.units")
+                    }
+                }
+                if user.can(.viewPeople) {
+                    H.a(.class("card"), .href(SiteURL.people.path)) {
+                        H.span(.class("stat")) { t.number(model.peopleCount) }
+                        t("home.stat.people")
+                    }
+                }
+                if user.can(.viewBlocks) {
+                    H.a(.class("card"), .href(SiteURL.blocks.path)) {
+                        H.span(.class("stat")) { t.number(model.blockCount) }
+                        t("home.stat.blocks")
+                    }
+                }
+            }
+            H.h2 { t("home.myRoles") }
+            if model.grants.isEmpty {
+                H.p(.class("muted")) { t("home.noRoles") }
+            } else {
+                H.ul {
+                    for g in model.grants {
+                        H.li {
+                            H.strong { g.role }
+                            " — "
+                            H.a(.href(SiteURL.unit(g.unitID).path)) { g.unit }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,198 @@
+import Fluent
+import Vapor
+import ThiDuaCore
+
+/// Units and people from CSV or XLSX: upload → dry run with row-level problems → commit in one transaction.
+/// The parsed rows wait in the database between the two steps, and the plan is recomputed on commit against
+/// the registry as it is then.
+enum ImportController {
+    enum Kind: String, CaseIterable, Sendable { case units, people }
+
+    struct Payload: Codable, Sendable { let rows: [[String]] }
+
+    @Sendable static func form(req: Request) async throws -> Response {
+        _ = try req.require(.importData)
+        return ImportPages.form(req.pageContext, error: nil, kind: nil).response()
+    }
+
+    struct Upload: Content {
+        var kind: String?
+        var file: File?
+    }
+
+    @Sendable static func preview(req: Request) async throws -> Response {
+        let user = try req.require(.importData)
+        let t = req.t
+        let upload = try? req.content.decode(Upload.self)
+        guard let kind = Kind(rawValue: upload?.kind ?? "") else {
+            return ImportPages.form(req.pageContext, error: t("import.chooseKind"), kind: nil).response(status: .badRequest)
+        }
+        guard let file = upload?.file, file.data.readableBytes > 0 else {
+            return ImportPages.form(req.pageContext, error: t("import.noFile"), kind: kind).response(status: .badRequest)
+        }
+        let limit = req.application.config.maxUploadBytes
+        guard file.data.readableBytes <= limit else {
+            return ImportPages.form(req.pageContext, error: t("import.tooLarge", String(req.application.config.maxUploadMB)), kind: kind)
+                .response(status: .payloadTooLarge)
+        }
+        let bytes = Array(file.data.readableBytesView)
+        let rows: [[String]]
+        let encoding: String
+        do {
+            (rows, encoding) = try SpreadsheetInput.rows(from: bytes, maxRows: 60_000)
+        } catch {
+            let message = t.lang == .vi ? error.messageVI : error.messageEN
+            return ImportPages.form(req.pageContext, error: message, kind: kind).response(status: .unprocessableEntity)
+        }
+        let payload = String(decoding: try JSONEncoder().encode(Payload(rows: rows)), as: UTF8.self)
+        let name = String(VietnameseText.normalize(file.filename).prefix(200))
+        let batch = ImportBatch(userID: user.id, kind: kind.rawValue, fileName: name, encoding: encoding, payload: payload)
+        try await batch.create(on: req.db)
+        return req.redirect(to: SiteURL.importBatch(try batch.requireID()).path)
+    }
+
+    @Sendable static func show(req: Request) async throws -> Response {
+        let user = try req.require(.importData)
+        let batch = try await findBatch(req, user)
+        let plan = try await ImportPlanner.plan(batch, user: user, on: req.db)
+        return ImportPages.preview(req.pageContext, batch: batch, plan: plan).response()
+    }
+
+    @Sendable static func commit(req: Request) async throws -> Response {
+        let user = try req.require(.importData)
+        let batch = try await findBatch(req, user)
+        guard !batch.committed else { return req.redirect(to: SiteURL.importBatch(try batch.requireID()).path) }
+        let plan = try await ImportPlanner.plan(batch, user: user, on: req.db)
+        guard plan.isCommittable else {
+            return ImportPages.preview(req.pageContext, batch: batch, plan: plan).response(status: .unprocessableEntity)
+        }
+        try await ImportPlanner.commit(plan, batch: batch, actor: user.actor, on: req.db)
+        return req.redirect(to: SiteURL.importBatch(try batch.requireID()).path + "?ok=imported")
+    }
+
+    static func findBatch(_ req: Request, _ user: CurrentUser) async throws -> ImportBatch {
+        guard let id = req.parameters.get("batchID", as: UUID.self),
+            let batch = try await ImportBatch.find(id, on: req.db), batch.$user.id == user.id
+        else { throw AppError.notFound }
+        return batch
+    }
+}
+
+/// Turns uploaded bytes into rows of text: XLSX by its ZIP signature, anything else as text in whatever
+/// encoding it arrived in (UTF-8/16, Windows-1258, TCVN3), normalised to NFC.
+enum SpreadsheetInput {
+    static func rows(from bytes: [UInt8], maxRows: Int) throws(SpreadsheetError) -> ([[String]], String) {
+        let data = Data(bytes)
+        if XLSXReader.looksLikeZip(data) {
+            let rows = try XLSXReader.read(data, maxUncompressedBytes: 200 * 1024 * 1024, maxRows: maxRows)
+            return (rows.map { $0.map { VietnameseText.normalize($0) } }, "XLSX")
+        }
+        if bytes.prefix(1024).contains(0) && !(bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF])) {
+            throw .notASpreadsheet
+        }
+        let decoded = LegacyText.decode(bytes)
+        let rows = try CSVCodec.parse(decoded.text, maxRows: maxRows)
+        return (rows.map { $0.map { VietnameseText.normalize($0) } }, decoded.encoding.label)
+    }
+}
+
+enum ImportPlanner {
+    enum Plan: Sendable {
+        case units(ImportPlan<UnitDraft>)
+        case people(ImportPlan<PersonDraft>)
+
+        var isCommittable: Bool {
+            switch self {
+            case .units(let p): p.isCommittable
+            case .people(let p): p.isCommittable
+            }
+        }
+    }
+
+    static func plan(_ batch: ImportBatch, user: CurrentUser, on db: any Database) async throws -> Plan {
+        let rows = (try? JSONDecoder().decode(ImportController.Payload.self, from: Data(batch.payload.utf8)).rows) ?? []
+        let units = try await Unit.query(on: db).all()
+        var byCode: [String: Unit] = [:]
+        for u in units { byCode[u.code] = u }
+        var paths: [String: [UUID]] = [:]
+        func path(_ code: String) -> [UUID] {
+            if let p = paths[code] { return p }
+            var out: [UUID] = []
+            var cursor = byCode[code]
+            while let u = cursor, let id = u.id, out.count < 32, !out.contains(id) {
+                out.append(id)
+                cursor = u.$parent.id.flatMap { pid in units.first { $0.id == pid } }
+            }
+            paths[code] = out
+            return out
+        }
+        switch ImportController.Kind(rawValue: batch.kind) {
+        case .units:
+            let existing = byCode.mapValues { u in
+                ExistingUnitRef(code: u.code, name: u.name, parentCode: u.$parent.id.flatMap { pid in units.first { $0.id == pid }?.code })
+            }
+            return .units(
+                UnitImport.plan(rows: rows, existing: existing) { parentCode in
+                    // A parent created by the same file: the right on the file's top existing ancestor decides.
+                    guard let parentCode, byCode[parentCode] != nil else { return parentCode != nil && user.can(.editUnits) }
+                    return AccessPolicy.allows(user.grants, .editUnits, unitPath: path(parentCode))
+                })
+        case .people, .none:
+            let resolver = UnitResolver(units: units.map { ($0.code, $0.name) })
+            let existingCodes = Set(try await Person.query(on: db).all(\.$code))
+            return .people(
+                PersonImport.plan(rows: rows, units: resolver, existingCodes: existingCodes, thisYear: CivilDate.today().year) { code in
+                    AccessPolicy.allows(user.grants, .editPeople, unitPath: path(code))
+                })
+        }
+    }
+
+    /// Writes the whole plan in one transaction; any failure leaves nothing behind.
+    static func commit(_ plan: Plan, batch: ImportBatch, actor: Actor, on db: any Database) async throws {
+        let batchID = try batch.requireID()
+        let reason = "import: " + batch.fileName
+        try await db.writing(as: actor, reason: reason) { tx, audit in
+            switch plan {
+            case .units(let p):
+                var ids: [String: UUID] = [:]
+                for u in try await Unit.query(on: tx).all() { if let id = u.id { ids[u.code] = id } }
+                for d in p.drafts {
+                    let parentID = d.parentCode.flatMap { ids[$0] }
+                    if let existing = try await Unit.query(on: tx).filter(\.$code == d.code).first() {
+                        let before = existing.auditSnapshot
+                        existing.$parent.id = parentID
+                        existing.set(name: d.name, shortName: d.shortName, kind: d.kind, validFrom: d.validFrom, validTo: d.validTo)
+                        existing.version += 1
+                        try await existing.update(on: tx)
+                        audit.updated(existing, before: before)
+                    } else {
+                        let unit = Unit(code: d.code, name: d.name, shortName: d.shortName, kind: d.kind, parentID: parentID, validFrom: d.validFrom, validTo: d.validTo)
+                        try await unit.create(on: tx)
+                        ids[d.code] = try unit.requireID()
+                        audit.created(unit)
+                    }
+                }
+            case .people(let p):
+                var ids: [String: UUID] = [:]
+                for u in try await Unit.query(on: tx).all() { if let id = u.id { ids[u.code] = id } }
+                for d in p.drafts {
+                    guard let unitID = ids[d.unitCode] else { throw AppError.conflict }
+                    if let existing = try await Person.query(on: tx).filter(\.$code == d.code).first() {
+                        let before = existing.auditSnapshot
+                        existing.set(fullName: d.fullName, sex: d.sex, birthYear: d.birthYear, position: d.position, unitID: unitID)
+                        existing.version += 1
+                        try await existing.update(on: tx)
+                        audit.updated(existing, before: before)
+                    } else {
+                        let person = Person(code: d.code, fullName: d.fullName, sex: d.sex, birthYear: d.birthYear, position: d.position, unitID: unitID)
+                        try await person.create(on: tx)
+                        audit.created(person)
+                    }
+                }
+            }
+            guard let b = try await ImportBatch.find(batchID, on: tx) else { throw AppError.notFound }
+            b.committed = true
+            try await b.update(on: tx)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Fluent
+
+struct M001_CreateUnits: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema("units")
+            .id()
+            .field("version", .int, .required)
+            .field("created_at", .datetime)
+            .field("updated_at", .datetime)
+            .field("code", .string, .required)
+            .field("name", .string, .required)
+            .field("short_name", .string)
+            .field("kind", .string, .required)
+            .field("valid_from", .string)
+            .field("valid_to", .string)
+            .field("search_text", .string, .required)
+            .field("sort_key", .string, .required)
+            .field("parent_id", .uuid, .references("units", "id"))
+            .unique(on: "code")
+            .create()
+        try await db.schema("unit_successions")
+            .id()
+            .field("unit_id", .uuid, .required, .references("units", "id"))
+            .field("predecessor_id", .uuid, .required, .references("units", "id"))
+            .field("kind", .string, .required)
+            .field("effective_on", .string)
+            .field("reference", .string)
+            .unique(on: "unit_id", "predecessor_id")
+            .create()
+        try await db.schema("emulation_blocks")
+            .id()
+            .field("year", .int, .required)
+            .field("code", .string, .required)
+            .field("name", .string, .required)
+            .field("sort_key", .string, .required)
+            .unique(on: "year", "code")
+            .create()
+        try await db.schema("block_members")
+            .id()
+            .field("block_id", .uuid, .required, .references("emulation_blocks", "id"))
+            .field("unit_id", .uuid, .required, .references("units", "id"))
+            .unique(on: "block_id", "unit_id")
+            .create()
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema("block_members").delete()
+        try await db.schema("emulation_blocks").delete()
+        try await db.schema("unit_successions").delete()
+        try await db.schema("units").delete()
+    }
+}

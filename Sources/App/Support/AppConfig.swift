@@ -1,0 +1,84 @@
+import Vapor
+
+/// Every setting the server reads, in one place, with defaults. Documented in docs/configuration.md.
+struct AppConfig: Sendable {
+    var host = "127.0.0.1"
+    var port = 8080
+    /// `postgres://user:pass@host:5432/db`; when absent the embedded SQLite file is used.
+    var databaseURL: String?
+    var dataDirectory = "data"
+    var sqliteFile: String { dataDirectory + "/thidua.sqlite" }
+    /// Set when the server sits behind HTTPS, so cookies are only sent over TLS.
+    var secureCookies = false
+    var sessionIdleMinutes = 60
+    var sessionMaxHours = 12
+    var loginMaxFailures = 5
+    var loginLockMinutes = 15
+    var maxUploadMB = 20
+    var logJSON = false
+    /// bcrypt work factor; 12 takes about a quarter of a second per sign-in on this class of machine.
+    var bcryptCost = 12
+
+    var maxUploadBytes: Int { maxUploadMB * 1024 * 1024 }
+
+    static let variables: [(name: String, help: String)] = [
+        ("THIDUA_HOST", "địa chỉ lắng nghe / listen address (127.0.0.1)"),
+        ("THIDUA_PORT", "cổng / port (8080)"),
+        ("DATABASE_URL", "postgres://… để dùng PostgreSQL / to use PostgreSQL (SQLite when unset)"),
+        ("THIDUA_DATA_DIR", "thư mục dữ liệu SQLite / SQLite data folder (data)"),
+        ("THIDUA_SECURE_COOKIES", "1 khi chạy sau HTTPS / 1 behind HTTPS (0)"),
+        ("THIDUA_SESSION_IDLE_MINUTES", "phiên hết hạn khi không dùng / idle timeout (60)"),
+        ("THIDUA_SESSION_MAX_HOURS", "thời hạn tối đa của phiên / absolute session lifetime (12)"),
+        ("THIDUA_LOGIN_MAX_FAILURES", "số lần đăng nhập sai trước khi tạm khóa / failures before lock-out (5)"),
+        ("THIDUA_LOGIN_LOCK_MINUTES", "thời gian tạm khóa / lock-out minutes (15)"),
+        ("THIDUA_MAX_UPLOAD_MB", "dung lượng tệp tải lên tối đa / upload limit in MB (20)"),
+        ("THIDUA_LOG_FORMAT", "text | json (text)"),
+        ("THIDUA_BCRYPT_COST", "độ khó bcrypt / bcrypt cost 4–15 (12)"),
+    ]
+
+    /// Reads the environment; a malformed value is reported by name (never by value: it may be a secret).
+    static func load(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
+        var c = AppConfig()
+        var bad: [String] = []
+        func int(_ key: String, _ range: ClosedRange<Int>) -> Int? {
+            guard let raw = env[key], !raw.isEmpty else { return nil }
+            guard let v = Int(raw), range.contains(v) else {
+                bad.append(key)
+                return nil
+            }
+            return v
+        }
+        if let h = env["THIDUA_HOST"], !h.isEmpty { c.host = h }
+        if let p = int("THIDUA_PORT", 1...65535) { c.port = p }
+        if let u = env["DATABASE_URL"], !u.isEmpty {
+            if u.hasPrefix("postgres://") || u.hasPrefix("postgresql://") { c.databaseURL = u } else { bad.append("DATABASE_URL") }
+        }
+        if let d = env["THIDUA_DATA_DIR"], !d.isEmpty { c.dataDirectory = d }
+        if let s = env["THIDUA_SECURE_COOKIES"] { c.secureCookies = s == "1" || s.lowercased() == "true" }
+        if let v = int("THIDUA_SESSION_IDLE_MINUTES", 1...1440) { c.sessionIdleMinutes = v }
+        if let v = int("THIDUA_SESSION_MAX_HOURS", 1...168) { c.sessionMaxHours = v }
+        if let v = int("THIDUA_LOGIN_MAX_FAILURES", 1...100) { c.loginMaxFailures = v }
+        if let v = int("THIDUA_LOGIN_LOCK_MINUTES", 1...1440) { c.loginLockMinutes = v }
+        if let v = int("THIDUA_MAX_UPLOAD_MB", 1...1024) { c.maxUploadMB = v }
+        if let f = env["THIDUA_LOG_FORMAT"] { c.logJSON = f == "json" }
+        if let v = int("THIDUA_BCRYPT_COST", 4...15) { c.bcryptCost = v }
+        if !bad.isEmpty {
+            throw ConfigError(names: bad)
+        }
+        return c
+    }
+
+    struct ConfigError: Error, CustomStringConvertible {
+        let names: [String]
+        var description: String { "Invalid configuration values for: " + names.joined(separator: ", ") }
+    }
+}
+
+struct AppConfigKey: StorageKey { typealias Value = AppConfig }
+
+extension Application {
+    var config: AppConfig {
+        get { storage[AppConfigKey.self] ?? AppConfig() }
+        set { storage[AppConfigKey.self] = newValue }
+    }
+}

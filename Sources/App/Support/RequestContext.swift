@@ -1,0 +1,106 @@
+import Fluent
+import Vapor
+import ThiDuaCore
+
+/// The signed-in user with the grants loaded once per request.
+struct CurrentUser: Authenticatable, Sendable {
+    let id: UUID
+    let username: String
+    let displayName: String
+    let grants: [Grant]
+    let mustChangePassword: Bool
+
+    var actor: Actor { Actor(id: id, name: username) }
+
+    func can(_ action: Action) -> Bool { AccessPolicy.allowsAnywhere(grants, action) }
+}
+
+private struct CSRFTokenKey: StorageKey { typealias Value = String }
+private struct LangKey: StorageKey { typealias Value = Lang }
+
+extension Request {
+    var lang: Lang {
+        get { storage[LangKey.self] ?? .vi }
+        set { storage[LangKey.self] = newValue }
+    }
+
+    var t: Localizer { Localizer(lang: lang) }
+
+    /// The token this response's forms carry; equal to the browser's CSRF cookie (set if missing).
+    var csrfToken: String {
+        get { storage[CSRFTokenKey.self] ?? "" }
+        set { storage[CSRFTokenKey.self] = newValue }
+    }
+
+    var currentUser: CurrentUser? { auth.get(CurrentUser.self) }
+
+    /// The signed-in user, or a redirect to the sign-in page.
+    func signedIn() throws -> CurrentUser {
+        guard let u = currentUser else { throw AppError.notSignedIn }
+        return u
+    }
+
+    /// The signed-in user if they may do `action` somewhere; otherwise 403 (or sign-in).
+    func require(_ action: Action) throws -> CurrentUser {
+        let u = try signedIn()
+        guard u.can(action) else { throw AppError.forbidden }
+        return u
+    }
+
+    /// The signed-in user if they may do `action` on `unitID` (granted on it or on one of its ancestors).
+    func require(_ action: Action, on unitID: UUID) async throws -> CurrentUser {
+        let u = try signedIn()
+        let path = try await UnitTree.path(of: unitID, on: db)
+        guard AccessPolicy.allows(u.grants, action, unitPath: path) else { throw AppError.forbidden }
+        return u
+    }
+
+    var pageContext: PageContext {
+        PageContext(t: t, user: currentUser, csrf: csrfToken, path: url.path, query: url.query)
+    }
+}
+
+/// What every page needs besides its own model.
+struct PageContext: Sendable {
+    let t: Localizer
+    let user: CurrentUser?
+    let csrf: String
+    let path: String
+    let query: String?
+}
+
+enum UnitTree {
+    /// The unit and its ancestors, nearest first. Bounded so a corrupted parent link cannot loop forever.
+    static func path(of unitID: UUID, on db: any Database) async throws -> [UUID] {
+        var path: [UUID] = [unitID]
+        var cursor = try await Unit.find(unitID, on: db)?.$parent.id
+        while let c = cursor, path.count < 32, !path.contains(c) {
+            path.append(c)
+            cursor = try await Unit.find(c, on: db)?.$parent.id
+        }
+        return path
+    }
+
+    /// All units below the given roots (the roots included), for filtering lists to a user's scope.
+    static func subtreeIDs(of roots: Set<UUID>, on db: any Database) async throws -> Set<UUID> {
+        guard !roots.isEmpty else { return [] }
+        let all = try await Unit.query(on: db).field(\.$id).field(\.$parent.$id).all()
+        var children: [UUID: [UUID]] = [:]
+        for u in all {
+            if let id = u.id, let p = u.$parent.id { children[p, default: []].append(id) }
+        }
+        var out = roots
+        var stack = Array(roots)
+        while let n = stack.popLast() {
+            for c in children[n] ?? [] where !out.contains(c) {
+                out.insert(c)
+                stack.append(c)
+            }
+        }
+        return out
+    }
+
+    static func root(on db: any Database) async throws -> Unit? {
+        try await Unit.query(on: db).filter(\.$parent.$id == nil).filter(\.$kindRaw == UnitKind.province.rawValue).first()
+    }
+}

@@ -1,0 +1,79 @@
+import Crypto
+import Foundation
+
+/// The product's own style sheet, compiled into the binary so the server needs no asset folder and nothing
+/// from the internet. Its URL carries a content hash so browsers may cache it for ever.
+enum Assets {
+    static let cssFileName: String = {
+        let digest = SHA256.hash(data: Data(css.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
+        return "app-\(digest).css"
+    }()
+    static var cssPath: String { "/assets/" + cssFileName }
+
+    static let css = """
+        :root{--ink:#1b1f24;--muted:#4a5361;--line:#cfd6df;--bg:#f6f7f9;--card:#fff;--brand:#0b4f8a;--brand-ink:#fff;
+        --accent:#b3261e;--ok:#0f6b3a;--focus:#f5b400;font-size:100%}
+        *{box-sizing:border-box}
+        body{margin:0;font-family:"Segoe UI","Noto Sans","DejaVu Sans",Arial,sans-serif;color:var(--ink);background:var(--bg);line-height:1.5}
+        a{color:var(--brand)}a:hover{text-decoration-thickness:2px}
+        :focus-visible{outline:3px solid var(--focus);outline-offset:2px}
+        .skip-link{position:absolute;left:-999px;top:0;background:var(--card);padding:.5rem 1rem;z-index:10}
+        .skip-link:focus{left:.5rem}
+        .site-header{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1.5rem;background:var(--brand);color:var(--brand-ink);padding:.6rem 1rem}
+        .site-header a{color:var(--brand-ink)}
+        .brand-link{text-decoration:none;display:flex;flex-direction:column}
+        .brand-link strong{font-size:1.3rem;letter-spacing:.02em}.brand-sub{font-size:.8rem}
+        .main-nav ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}
+        .main-nav a{text-decoration:none;padding:.3rem 0;border-bottom:3px solid transparent}
+        .main-nav a[aria-current=page]{border-bottom-color:var(--focus);font-weight:600}
+        .header-tools{margin-left:auto;display:flex;align-items:center;gap:1rem;flex-wrap:wrap}
+        .link-button{background:none;border:1px solid var(--brand-ink);color:var(--brand-ink);border-radius:4px;padding:.25rem .7rem;cursor:pointer;font:inherit}
+        main{max-width:72rem;margin:0 auto;padding:1.25rem 1rem 3rem}
+        main:focus{outline:none}
+        h1{font-size:1.6rem;margin:.2rem 0 1rem}h2{font-size:1.25rem;margin:1.5rem 0 .6rem}
+        .site-footer{border-top:1px solid var(--line);color:var(--muted);font-size:.85rem;padding:1rem;text-align:center}
+        .card{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:1rem 1.25rem;margin-bottom:1rem}
+        .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr));gap:1rem}
+        .stat{font-size:2rem;font-weight:700;color:var(--brand);display:block}
+        table{border-collapse:collapse;width:100%;background:var(--card)}
+        caption{text-align:left;font-weight:600;padding:.4rem 0}
+        th,td{border-bottom:1px solid var(--line);padding:.45rem .6rem;text-align:left;vertical-align:top}
+        th{background:#eef1f5;font-weight:600}
+        td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+        .table-wrap{overflow-x:auto}
+        .field{margin-bottom:1rem;display:flex;flex-direction:column;gap:.25rem;max-width:36rem}
+        label{font-weight:600}
+        input[type=text],input[type=password],input[type=search],input[type=number],input[type=date],input[type=file],select,textarea{
+        font:inherit;padding:.5rem .6rem;border:1px solid #6b7685;border-radius:4px;background:#fff;color:var(--ink);min-height:2.6rem}
+        .hint{color:var(--muted);margin:0;font-size:.9rem}
+        .req{color:var(--accent)}
+        .has-error input,.has-error select{border:2px solid var(--accent)}
+        .field-error{color:var(--accent);margin:0;font-weight:600}
+        .error-summary{border:3px solid var(--accent);background:#fff;padding:.75rem 1rem;margin-bottom:1rem}
+        .error-summary h2{margin-top:0;color:var(--accent)}
+        .flash{border-left:6px solid var(--ok);background:#e8f4ec;padding:.6rem 1rem;margin-bottom:1rem}
+        .notice{border-left:6px solid var(--brand);background:#e9f0f8;padding:.6rem 1rem;margin-bottom:1rem}
+        .warning{border-left:6px solid var(--accent);background:#fbeceb;padding:.6rem 1rem;margin-bottom:1rem}
+        button,.button{display:inline-block;font:inherit;font-weight:600;background:var(--brand);color:#fff;border:0;border-radius:4px;
+        padding:.55rem 1.1rem;cursor:pointer;text-decoration:none;min-height:2.6rem}
+        .button.secondary,button.secondary{background:#fff;color:var(--brand);border:2px solid var(--brand)}
+        button.danger{background:var(--accent)}
+        .actions{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center;margin:1rem 0}
+        form.inline{display:inline}
+        .filters{display:flex;flex-wrap:wrap;gap:.75rem;align-items:flex-end;background:var(--card);border:1px solid var(--line);padding:.75rem;border-radius:6px;margin-bottom:1rem}
+        .filters .field{margin:0}
+        .pagination{display:flex;gap:1rem;align-items:center;margin:1rem 0}
+        .facts{display:grid;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr));gap:.25rem 1.5rem;margin:0}
+        .facts div{border-bottom:1px solid var(--line);padding:.35rem 0}
+        .facts dt{font-size:.85rem;color:var(--muted)}.facts dd{margin:0;font-weight:600}
+        .badge{display:inline-block;padding:.05rem .5rem;border-radius:999px;background:#e4e8ee;font-size:.85rem}
+        .badge.expired{background:#fbeceb;color:var(--accent)}
+        .muted{color:var(--muted)}
+        .tree{list-style:none;padding-left:1rem;border-left:2px solid var(--line)}
+        pre.json{white-space:pre-wrap;word-break:break-word;font-size:.8rem;background:#f0f2f5;padding:.5rem;margin:0}
+        @media (max-width:40rem){.header-tools{margin-left:0}h1{font-size:1.35rem}th,td{padding:.35rem}}
+        @media print{.site-header,.site-footer,.actions,.filters,.pagination,form{display:none}
+        body{background:#fff;font-family:"Times New Roman",serif;font-size:12pt}main{max-width:none;padding:0}
+        .card{border:0;padding:0}a{color:inherit;text-decoration:none}@page{size:A4;margin:2cm 1.5cm 2cm 3cm}}
+        """
+}

@@ -1,0 +1,56 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import SQLKit
+import Vapor
+
+/// Builds the application: configuration, database, migrations, middleware, routes and commands.
+public func configure(_ app: Application) async throws {
+    try await configure(app, config: AppConfig.load())
+}
+
+func configure(_ app: Application, config: AppConfig) async throws {
+    app.config = config
+    _ = Metrics.registry
+
+    app.http.server.configuration.hostname = config.host
+    app.http.server.configuration.port = config.port
+    app.routes.defaultMaxBodySize = "1mb"
+    app.passwords.use(.bcrypt(cost: config.bcryptCost))
+
+    if let url = config.databaseURL {
+        try app.databases.use(.postgres(url: url), as: .psql)
+    } else {
+        try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+        app.databases.use(.sqlite(.file(config.sqliteFile)), as: .sqlite)
+    }
+    Migrations.register(app)
+
+    app.middleware = .init()
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(LanguageMiddleware())
+    app.middleware.use(ErrorPageMiddleware())
+    app.middleware.use(CSRFMiddleware())
+    app.middleware.use(SessionAuthMiddleware())
+
+    try routes(app)
+    Commands.register(app)
+}
+
+enum Migrations {
+    static func register(_ app: Application) {
+        app.migrations.add(M001_CreateUnits())
+        app.migrations.add(M002_CreatePeople())
+        app.migrations.add(M003_CreateAccounts())
+        app.migrations.add(M004_CreateAudit())
+        app.migrations.add(M005_CreateIndexes())
+    }
+
+    /// SQLite settings that make writes durable and let readers work while one writes.
+    static func prepareSQLite(_ db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase, sql.dialect.name == "sqlite" else { return }
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
+        try await sql.raw("PRAGMA synchronous=FULL").run()
+    }
+}

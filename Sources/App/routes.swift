@@ -1,0 +1,101 @@
+import Vapor
+import ThiDuaCore
+
+/// Who may call a route. Every route declares one; the permission-matrix test fails on a route without it.
+enum RouteAccess: Sendable, Equatable {
+    case publicAccess
+    case signedIn
+    case action(Action)
+
+    static let key = "thidua.access"
+
+    var label: String {
+        switch self {
+        case .publicAccess: "public"
+        case .signedIn: "signed_in"
+        case .action(let a): a.rawValue
+        }
+    }
+}
+
+extension Route {
+    @discardableResult
+    func access(_ a: RouteAccess) -> Route {
+        userInfo[RouteAccess.key] = a
+        return self
+    }
+
+    var declaredAccess: RouteAccess? { userInfo[RouteAccess.key] as? RouteAccess }
+}
+
+/// The whole URL space, in labelled groups. Handlers check the declared access themselves (object-level
+/// checks need the unit); the declaration is what the permission matrix test holds them to.
+func routes(_ app: Application) throws {
+    let uploadLimit = ByteCount(value: app.config.maxUploadBytes + 64 * 1024)
+
+    // Operations
+    app.get("healthz", use: OpsController.healthz).access(.publicAccess)
+    app.get("metrics", use: OpsController.metrics).access(.publicAccess)
+    app.get("assets", ":file", use: OpsController.asset).access(.publicAccess)
+
+    // Sign-in, account, language
+    app.get(use: HomeController.index).access(.publicAccess)
+    app.get("login", use: AuthController.loginForm).access(.publicAccess)
+    app.post("login", use: AuthController.login).access(.publicAccess)
+    app.post("logout", use: AuthController.logout).access(.signedIn)
+    app.get("account", "password", use: AuthController.passwordForm).access(.signedIn)
+    app.post("account", "password", use: AuthController.changePassword).access(.signedIn)
+    app.get("lang", ":lang", use: AuthController.language).access(.publicAccess)
+
+    // Unit registry
+    app.get("units", use: UnitController.index).access(.action(.viewUnits))
+    app.get("units", "new", use: UnitController.new).access(.action(.editUnits))
+    app.post("units", use: UnitController.create).access(.action(.editUnits))
+    app.get("units", ":unitID", use: UnitController.show).access(.action(.viewUnits))
+    app.get("units", ":unitID", "edit", use: UnitController.edit).access(.action(.editUnits))
+    app.post("units", ":unitID", use: UnitController.update).access(.action(.editUnits))
+    app.get("units", ":unitID", "merge", use: UnitController.mergeForm).access(.action(.mergeUnits))
+    app.post("units", ":unitID", "merge", use: UnitController.merge).access(.action(.mergeUnits))
+
+    // Emulation blocks
+    app.get("blocks", use: BlockController.index).access(.action(.viewBlocks))
+    app.get("blocks", "new", use: BlockController.new).access(.action(.editBlocks))
+    app.post("blocks", use: BlockController.create).access(.action(.editBlocks))
+    app.get("blocks", ":blockID", use: BlockController.show).access(.action(.viewBlocks))
+    app.post("blocks", ":blockID", "members", use: BlockController.members).access(.action(.editBlocks))
+
+    // People
+    app.get("people", use: PersonController.index).access(.action(.viewPeople))
+    app.get("people", "new", use: PersonController.new).access(.action(.editPeople))
+    app.post("people", use: PersonController.create).access(.action(.editPeople))
+    app.get("people", ":personID", use: PersonController.show).access(.action(.viewPeople))
+    app.get("people", ":personID", "edit", use: PersonController.edit).access(.action(.editPeople))
+    app.post("people", ":personID", use: PersonController.update).access(.action(.editPeople))
+    app.post("people", ":personID", "ratings", use: PersonController.addRating).access(.action(.editPeople))
+    app.post("people", ":personID", "periods", use: PersonController.addPeriod).access(.action(.editPeople))
+    app.post("people", ":personID", "periods", ":periodID", "delete", use: PersonController.deletePeriod)
+        .access(.action(.editPeople))
+
+    // Import and export
+    app.get("import", use: ImportController.form).access(.action(.importData))
+    app.on(.POST, "import", "preview", body: .collect(maxSize: uploadLimit), use: ImportController.preview)
+        .access(.action(.importData))
+    app.get("import", ":batchID", use: ImportController.show).access(.action(.importData))
+    app.post("import", ":batchID", "commit", use: ImportController.commit).access(.action(.importData))
+    app.get("export", ":file", use: ExportController.export).access(.action(.exportData))
+
+    // Accounts and roles
+    app.get("admin", "users", use: UserAdminController.index).access(.action(.manageUsers))
+    app.get("admin", "users", "new", use: UserAdminController.new).access(.action(.manageUsers))
+    app.post("admin", "users", use: UserAdminController.create).access(.action(.manageUsers))
+    app.get("admin", "users", ":userID", use: UserAdminController.show).access(.action(.manageUsers))
+    app.post("admin", "users", ":userID", "grants", use: UserAdminController.addGrant).access(.action(.manageUsers))
+    app.post("admin", "users", ":userID", "grants", ":grantID", "delete", use: UserAdminController.deleteGrant)
+        .access(.action(.manageUsers))
+    app.post("admin", "users", ":userID", "reset-password", use: UserAdminController.resetPassword)
+        .access(.action(.manageUsers))
+
+    // Audit trail
+    app.get("audit", use: AuditController.index).access(.action(.viewAudit))
+    app.get("audit", ":type", ":id", use: AuditController.history).access(.action(.viewAudit))
+}

@@ -1,0 +1,85 @@
+import Foundation
+
+/// Roles are granted on a unit and reach that unit's whole subtree. One person may hold different roles in
+/// different units (admin of one department, plain officer in another).
+public enum Role: String, CaseIterable, Codable, Sendable {
+    case systemAdmin = "system_admin"
+    case reformOffice = "reform_office"
+    case unitHead = "unit_head"
+    case unitOfficer = "unit_officer"
+    case appraiser
+    case councilMember = "council_member"
+    case leader
+
+    public var labelKey: String { "role.\(rawValue)" }
+}
+
+/// Everything a signed-in user can ask the system to do. Deny by default: an action not listed for a role
+/// in `AccessPolicy.table` is refused.
+public enum Action: String, CaseIterable, Codable, Sendable {
+    case viewUnits = "view_units"
+    case editUnits = "edit_units"
+    case mergeUnits = "merge_units"
+    case viewBlocks = "view_blocks"
+    case editBlocks = "edit_blocks"
+    case viewPeople = "view_people"
+    case editPeople = "edit_people"
+    /// Discipline, pending cases and leave: personal data shown only to those who decide on awards.
+    case viewPersonSensitive = "view_person_sensitive"
+    case importData = "import_data"
+    case exportData = "export_data"
+    case manageUsers = "manage_users"
+    case viewAudit = "view_audit"
+}
+
+public struct Grant: Hashable, Sendable, Codable {
+    public let role: Role
+    public let unitID: UUID
+
+    public init(role: Role, unitID: UUID) {
+        self.role = role
+        self.unitID = unitID
+    }
+}
+
+public enum AccessPolicy {
+    /// The role × action table. Changing a right is a one-line, reviewed change here; the permission matrix
+    /// test reads the same table for its expectations only through the routes it exercises.
+    public static let table: [Role: Set<Action>] = [
+        .systemAdmin: Set(Action.allCases),
+        .reformOffice: [
+            .viewUnits, .editUnits, .mergeUnits, .viewBlocks, .editBlocks, .viewPeople, .editPeople,
+            .viewPersonSensitive, .importData, .exportData, .viewAudit,
+        ],
+        .unitHead: [.viewUnits, .viewBlocks, .viewPeople, .editPeople, .viewPersonSensitive, .exportData, .viewAudit],
+        .unitOfficer: [.viewUnits, .viewBlocks, .viewPeople, .editPeople, .exportData],
+        .appraiser: [.viewUnits, .viewBlocks, .viewPeople],
+        .councilMember: [.viewUnits, .viewBlocks, .viewPeople, .viewPersonSensitive],
+        .leader: [.viewUnits, .viewBlocks, .viewPeople, .viewPersonSensitive, .exportData, .viewAudit],
+    ]
+
+    public static func permits(_ role: Role, _ action: Action) -> Bool {
+        table[role]?.contains(action) ?? false
+    }
+
+    /// May the user do `action` on a unit whose ancestor chain (itself first, root last) is `unitPath`?
+    public static func allows(_ grants: [Grant], _ action: Action, unitPath: [UUID]) -> Bool {
+        let path = Set(unitPath)
+        return grants.contains { permits($0.role, action) && path.contains($0.unitID) }
+    }
+
+    /// May the user do `action` somewhere (used to show a menu entry or open a list page)?
+    public static func allowsAnywhere(_ grants: [Grant], _ action: Action) -> Bool {
+        grants.contains { permits($0.role, action) }
+    }
+
+    /// The units whose subtrees the user may act on; lists are filtered to these.
+    public static func scopeRoots(_ grants: [Grant], _ action: Action) -> Set<UUID> {
+        Set(grants.filter { permits($0.role, action) }.map(\.unitID))
+    }
+
+    /// Province-wide actions (the emulation blocks span many units) need the right on the root unit.
+    public static func allowsProvinceWide(_ grants: [Grant], _ action: Action, rootID: UUID) -> Bool {
+        allows(grants, action, unitPath: [rootID])
+    }
+}

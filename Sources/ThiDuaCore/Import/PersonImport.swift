@@ -1,0 +1,111 @@
+import Foundation
+
+public struct PersonDraft: Sendable, Codable, Equatable {
+    public var row: Int
+    public var code: String
+    public var fullName: String
+    public var sex: Sex
+    public var birthYear: Int?
+    public var position: String?
+    public var unitCode: String
+    public var updatesExisting: Bool
+}
+
+/// Resolves what people write in a "unit" column: a code, or a name compared without diacritics.
+public struct UnitResolver: Sendable {
+    let byCode: [String: String]
+    let byFoldedName: [String: [String]]
+
+    public init(units: [(code: String, name: String)]) {
+        var byCode: [String: String] = [:]
+        var byName: [String: [String]] = [:]
+        for u in units {
+            byCode[u.code.uppercased()] = u.code
+            byName[VietnameseText.fold(u.name), default: []].append(u.code)
+        }
+        self.byCode = byCode
+        self.byFoldedName = byName
+    }
+
+    public func resolve(_ raw: String) -> Result<String, FieldProblem> {
+        let s = VietnameseText.normalize(raw)
+        if s.isEmpty { return .failure(.required) }
+        if let code = byCode[s.uppercased()] { return .success(code) }
+        let matches = byFoldedName[VietnameseText.fold(s)] ?? []
+        switch matches.count {
+        case 1: return .success(matches[0])
+        case 0: return .failure(.notFound(s))
+        default: return .failure(.ambiguous(s))
+        }
+    }
+}
+
+public enum PersonImport {
+    public static let columns: [ImportColumn] = [
+        ImportColumn("code", aliases: ["ma", "ma can bo", "ma cb", "ma nhan su", "person code"], required: true),
+        ImportColumn("full_name", aliases: ["ho va ten", "ho ten", "ten", "full name", "name"], required: true),
+        ImportColumn("sex", aliases: ["gioi tinh", "gender"], required: true),
+        ImportColumn("birth_year", aliases: ["nam sinh", "year of birth", "birth year"], required: false),
+        ImportColumn("position", aliases: ["chuc vu", "chuc danh", "position", "title"], required: false),
+        ImportColumn("unit", aliases: ["don vi", "ma don vi", "co quan", "unit", "unit code"], required: true),
+    ]
+
+    public static func plan(
+        rows: [[String]], units: UnitResolver, existingCodes: Set<String>, thisYear: Int, maxRows: Int = 50_000,
+        mayEditIn: (String) -> Bool
+    ) -> ImportPlan<PersonDraft> {
+        guard let header = rows.first else { return ImportPlan(missingColumns: columns.filter(\.required).map(\.key)) }
+        let map = HeaderMapping.resolve(header, columns: columns)
+        var plan = ImportPlan<PersonDraft>(missingColumns: map.missing, unknownColumns: map.unknown)
+        guard map.missing.isEmpty else { return plan }
+        if rows.count - 1 > maxRows {
+            plan.issues.append(RowIssue(row: maxRows + 2, column: nil, problem: .tooLong(max: maxRows)))
+            return plan
+        }
+        var firstRowOfCode: [String: Int] = [:]
+        for (offset, row) in rows.dropFirst().enumerated() where !isBlank(row) {
+            let rowNo = offset + 2
+            var problems: [(String?, FieldProblem)] = []
+            func take<T>(_ column: String, _ r: Result<T, FieldProblem>) -> T? {
+                switch r {
+                case .success(let v): return v
+                case .failure(let p):
+                    problems.append((column, p))
+                    return nil
+                }
+            }
+            let code = take("code", FieldRules.code(map.value("code", in: row)))
+            let name = take("full_name", FieldRules.name(map.value("full_name", in: row), max: 128))
+            let sexRaw = map.value("sex", in: row)
+            let sex = Sex(loose: sexRaw)
+            if sex == nil { problems.append(("sex", sexRaw.isEmpty ? .required : .invalidValue(sexRaw))) }
+            let yearRaw = map.value("birth_year", in: row).trimmingCharacters(in: .whitespaces)
+            var birthYear: Int?
+            if !yearRaw.isEmpty {
+                if let y = Int(yearRaw), (thisYear - 80...thisYear - 15).contains(y) {
+                    birthYear = y
+                } else {
+                    problems.append(("birth_year", .invalidValue(yearRaw)))
+                }
+            }
+            let position = take("position", FieldRules.optionalText(map.value("position", in: row), max: 128)) ?? nil
+            let unitCode = take("unit", units.resolve(map.value("unit", in: row)))
+            if let code {
+                if let first = firstRowOfCode[code] {
+                    problems.append(("code", .duplicate(firstRow: first)))
+                } else {
+                    firstRowOfCode[code] = rowNo
+                }
+            }
+            if problems.isEmpty, let unitCode, !mayEditIn(unitCode) { problems.append(("unit", .forbidden)) }
+            for (col, p) in problems { plan.issues.append(RowIssue(row: rowNo, column: col, problem: p)) }
+            if problems.isEmpty, let code, let name, let sex, let unitCode {
+                plan.drafts.append(
+                    PersonDraft(
+                        row: rowNo, code: code, fullName: name, sex: sex, birthYear: birthYear, position: position,
+                        unitCode: unitCode, updatesExisting: existingCodes.contains(code)))
+            }
+        }
+        return plan
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+
+/// Rules for free-text fields typed in forms or imported from spreadsheets.
+public enum FieldProblem: Error, Equatable, Sendable {
+    case required
+    case tooLong(max: Int)
+    case controlCharacters
+    /// Starts with = + - @: a spreadsheet would run it as a formula.
+    case formulaLike
+    /// Contains < or >: names of units and people never do, and markup has no place in them.
+    case markup
+    case invalidCode
+    case invalidValue(String)
+    case invalidDate(String)
+    case dateOrder
+    case notFound(String)
+    case ambiguous(String)
+    case duplicate(firstRow: Int)
+    case alreadyExists(String)
+    case forbidden
+
+    /// Catalog key for the message; parameters are filled by the view.
+    public var key: String {
+        switch self {
+        case .required: "problem.required"
+        case .tooLong: "problem.tooLong"
+        case .controlCharacters: "problem.controlCharacters"
+        case .formulaLike: "problem.formulaLike"
+        case .markup: "problem.markup"
+        case .invalidCode: "problem.invalidCode"
+        case .invalidValue: "problem.invalidValue"
+        case .invalidDate: "problem.invalidDate"
+        case .dateOrder: "problem.dateOrder"
+        case .notFound: "problem.notFound"
+        case .ambiguous: "problem.ambiguous"
+        case .duplicate: "problem.duplicate"
+        case .alreadyExists: "problem.alreadyExists"
+        case .forbidden: "problem.forbidden"
+        }
+    }
+
+    /// The value to put in the message ("{0}").
+    public var argument: String? {
+        switch self {
+        case .tooLong(let max): String(max)
+        case .invalidValue(let v), .invalidDate(let v), .notFound(let v), .ambiguous(let v), .alreadyExists(let v): v
+        case .duplicate(let row): String(row)
+        default: nil
+        }
+    }
+}
+
+public enum FieldRules {
+    /// A name: required, NFC, ≤ max characters, no control characters, no markup, no formula prefix.
+    public static func name(_ raw: String, max: Int = 255) -> Result<String, FieldProblem> {
+        let s = VietnameseText.normalize(raw)
+        if s.isEmpty { return .failure(.required) }
+        if s.count > max { return .failure(.tooLong(max: max)) }
+        if s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return .failure(.controlCharacters)
+        }
+        if s.contains("<") || s.contains(">") { return .failure(.markup) }
+        if let first = s.first, "=+-@".contains(first) { return .failure(.formulaLike) }
+        return .success(s)
+    }
+
+    /// Optional text (notes, positions): empty is allowed, the rest as for names.
+    public static func optionalText(_ raw: String, max: Int = 255) -> Result<String?, FieldProblem> {
+        let s = VietnameseText.normalize(raw)
+        if s.isEmpty { return .success(nil) }
+        return name(s, max: max).map { Optional($0) }
+    }
+
+    /// Codes: 1–32 characters of A–Z, 0–9, "-", "_", ".", "/"; stored in upper case.
+    public static func code(_ raw: String) -> Result<String, FieldProblem> {
+        let s = VietnameseText.normalize(raw).uppercased()
+        if s.isEmpty { return .failure(.required) }
+        if s.count > 32 { return .failure(.tooLong(max: 32)) }
+        let allowed = s.unicodeScalars.allSatisfy {
+            ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || "-_./".unicodeScalars.contains($0)
+        }
+        guard allowed, let first = s.first, first.isLetter || first.isNumber else { return .failure(.invalidCode) }
+        return .success(s)
+    }
+
+    public static func date(_ raw: String) -> Result<CivilDate?, FieldProblem> {
+        let s = raw.trimmingCharacters(in: .whitespaces)
+        if s.isEmpty { return .success(nil) }
+        guard let d = CivilDate(parsing: s) else { return .failure(.invalidDate(s)) }
+        return .success(d)
+    }
+}
