@@ -19,7 +19,9 @@ func configure(_ app: Application, config: AppConfig) async throws {
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
 
     if let url = config.databaseURL {
-        try app.databases.use(.postgres(url: url), as: .psql)
+        var pg = try SQLPostgresConfiguration(url: url)
+        if let schema = config.databaseSchema { pg.searchPath = [schema] }
+        app.databases.use(.postgres(configuration: pg), as: .psql)
     } else {
         try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
         app.databases.use(.sqlite(.file(config.sqliteFile)), as: .sqlite)

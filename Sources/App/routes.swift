@@ -6,6 +6,8 @@ enum RouteAccess: Sendable, Equatable {
     case publicAccess
     case signedIn
     case action(Action)
+    /// Every one of these actions is needed (e.g. editing a person's discipline record).
+    case allOf([Action])
 
     static let key = "thidua.access"
 
@@ -14,6 +16,7 @@ enum RouteAccess: Sendable, Equatable {
         case .publicAccess: "public"
         case .signedIn: "signed_in"
         case .action(let a): a.rawValue
+        case .allOf(let actions): actions.map(\.rawValue).joined(separator: "+")
         }
     }
 }
@@ -72,9 +75,10 @@ func routes(_ app: Application) throws {
     app.get("people", ":personID", "edit", use: PersonController.edit).access(.action(.editPeople))
     app.post("people", ":personID", use: PersonController.update).access(.action(.editPeople))
     app.post("people", ":personID", "ratings", use: PersonController.addRating).access(.action(.editPeople))
-    app.post("people", ":personID", "periods", use: PersonController.addPeriod).access(.action(.editPeople))
+    app.post("people", ":personID", "periods", use: PersonController.addPeriod)
+        .access(.allOf([.editPeople, .viewPersonSensitive]))
     app.post("people", ":personID", "periods", ":periodID", "delete", use: PersonController.deletePeriod)
-        .access(.action(.editPeople))
+        .access(.allOf([.editPeople, .viewPersonSensitive]))
 
     // Import and export
     app.get("import", use: ImportController.form).access(.action(.importData))

@@ -6,6 +6,8 @@ struct AppConfig: Sendable {
     var port = 8080
     /// `postgres://user:pass@host:5432/db`; when absent the embedded SQLite file is used.
     var databaseURL: String?
+    /// PostgreSQL schema (search_path) to use; lets several deployments or test runs share one database.
+    var databaseSchema: String?
     var dataDirectory = "data"
     var sqliteFile: String { dataDirectory + "/thidua.sqlite" }
     /// Set when the server sits behind HTTPS, so cookies are only sent over TLS.
@@ -25,6 +27,7 @@ struct AppConfig: Sendable {
         ("THIDUA_HOST", "địa chỉ lắng nghe / listen address (127.0.0.1)"),
         ("THIDUA_PORT", "cổng / port (8080)"),
         ("DATABASE_URL", "postgres://… để dùng PostgreSQL / to use PostgreSQL (SQLite when unset)"),
+        ("THIDUA_DB_SCHEMA", "schema PostgreSQL / PostgreSQL schema (public)"),
         ("THIDUA_DATA_DIR", "thư mục dữ liệu SQLite / SQLite data folder (data)"),
         ("THIDUA_SECURE_COOKIES", "1 khi chạy sau HTTPS / 1 behind HTTPS (0)"),
         ("THIDUA_SESSION_IDLE_MINUTES", "phiên hết hạn khi không dùng / idle timeout (60)"),
@@ -52,6 +55,9 @@ struct AppConfig: Sendable {
         if let p = int("THIDUA_PORT", 1...65535) { c.port = p }
         if let u = env["DATABASE_URL"], !u.isEmpty {
             if u.hasPrefix("postgres://") || u.hasPrefix("postgresql://") { c.databaseURL = u } else { bad.append("DATABASE_URL") }
+        }
+        if let s = env["THIDUA_DB_SCHEMA"], !s.isEmpty {
+            if s.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) { c.databaseSchema = s } else { bad.append("THIDUA_DB_SCHEMA") }
         }
         if let d = env["THIDUA_DATA_DIR"], !d.isEmpty { c.dataDirectory = d }
         if let s = env["THIDUA_SECURE_COOKIES"] { c.secureCookies = s == "1" || s.lowercased() == "true" }

@@ -546,6 +546,15 @@ enum XLSXParts {
         parser.delegate = nil
         if let failure = handler.failure { throw failure }
         guard succeeded else { throw SpreadsheetError.malformedXML(part: part) }
+        // Foundation's Linux parser recovers from a truncated document without reporting it, so element
+        // balance is checked separately: a part cut off mid-way is malformed, not an empty sheet.
+        let balance = ElementBalance()
+        let checker = XMLParser(data: data)
+        checker.shouldResolveExternalEntities = false
+        checker.delegate = balance
+        _ = checker.parse()
+        checker.delegate = nil
+        guard balance.depth == 0, balance.elements > 0 else { throw SpreadsheetError.malformedXML(part: part) }
     }
 
     /// OOXML parts never carry a DTD. Refusing "<!DOCTYPE"/"<!ENTITY" before parsing rules out entity expansion
@@ -567,6 +576,23 @@ enum XLSXParts {
             }
             return false
         }
+    }
+}
+
+private final class ElementBalance: NSObject, XMLParserDelegate {
+    var depth = 0
+    var elements = 0
+
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?,
+        attributes attributeDict: [String: String] = [:]
+    ) {
+        depth += 1
+        elements += 1
+    }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+        depth -= 1
     }
 }
 

@@ -1,0 +1,167 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import ThiDuaCore
+import Vapor
+import VaporTesting
+
+@testable import App
+
+/// The database the suites run on: SQLite in a temporary folder, or PostgreSQL (each test in its own
+/// schema) when THIDUA_TEST_DATABASE_URL is set. The test command runs the suites both ways.
+enum TestDB {
+    static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["THIDUA_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+}
+
+/// Builds an isolated app and database, migrates, runs `body`, and tears everything down even on failure.
+func withApp(_ body: (Application) async throws -> Void) async throws {
+    let app = try await Application.make(.testing)
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("thidua-test-\(UUID().uuidString)").path
+    var config = AppConfig()
+    config.bcryptCost = 4
+    config.dataDirectory = dir
+    config.loginMaxFailures = 5
+    let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+    if let url = TestDB.postgresURL {
+        config.databaseURL = url
+        config.databaseSchema = String(schema)
+    }
+    do {
+        try await configure(app, config: config)
+        if TestDB.postgresURL != nil, let sql = app.db as? any SQLDatabase {
+            try await sql.raw("CREATE SCHEMA \(ident: String(schema))").run()
+        }
+        try await app.autoMigrate()
+        try await body(app)
+    } catch {
+        await teardown(app, schema: String(schema), dir: dir)
+        throw error
+    }
+    await teardown(app, schema: String(schema), dir: dir)
+}
+
+private func teardown(_ app: Application, schema: String, dir: String) async {
+    if TestDB.postgresURL != nil, let sql = app.db as? any SQLDatabase {
+        try? await sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run()
+    }
+    try? await app.asyncShutdown()
+    try? FileManager.default.removeItem(atPath: dir)
+}
+
+/// A small province for tests: root UBND, two departments (SNV, STC) with an office each, two communes.
+struct Fixture {
+    let root: UUID
+    let snv: UUID
+    let snvOffice: UUID
+    let stc: UUID
+    let commune1: UUID
+    let commune2: UUID
+
+    static func make(on db: any Database) async throws -> Fixture {
+        func unit(_ code: String, _ name: String, _ kind: UnitKind, _ parent: UUID?) async throws -> UUID {
+            let u = Unit(code: code, name: name, shortName: nil, kind: kind, parentID: parent, validFrom: nil, validTo: nil)
+            try await db.writing(as: .system("test")) { tx, audit in
+                try await u.create(on: tx)
+                audit.created(u)
+            }
+            return try u.requireID()
+        }
+        let root = try await unit("UBND", "Ủy ban nhân dân tỉnh Thử nghiệm", .province, nil)
+        let snv = try await unit("SNV", "Sở Nội vụ", .department, root)
+        let office = try await unit("SNV-CCHC", "Phòng Cải cách hành chính", .office, snv)
+        let stc = try await unit("STC", "Sở Tài chính", .department, root)
+        let c1 = try await unit("XTP", "Xã Tân Phong", .commune, root)
+        let c2 = try await unit("XTH", "Xã Tân Hòa", .commune, root)
+        return Fixture(root: root, snv: snv, snvOffice: office, stc: stc, commune1: c1, commune2: c2)
+    }
+}
+
+/// A signed-in browser for tests: a session created directly in the database and a CSRF cookie.
+struct Browser {
+    let sessionToken: String?
+    let csrf = "csrf-test-token-0123456789abcdefghijklmnopq"  // 43 characters, like real tokens
+
+    var cookieHeader: String {
+        var parts = ["thidua_csrf=\(csrf)"]
+        if let sessionToken { parts.append("thidua_session=\(sessionToken)") }
+        return parts.joined(separator: "; ")
+    }
+
+    static let anonymous = Browser(sessionToken: nil)
+
+    static func signIn(_ userID: UUID, on db: any Database) async throws -> Browser {
+        let token = CSRFMiddleware.newToken()
+        try await UserSession(tokenHash: SessionAuthMiddleware.hash(token), userID: userID, now: Date()).create(on: db)
+        return Browser(sessionToken: token)
+    }
+
+    func headers(_ extra: [(String, String)] = []) -> HTTPHeaders {
+        var h = HTTPHeaders()
+        h.add(name: .cookie, value: cookieHeader)
+        for (k, v) in extra { h.add(name: k, value: v) }
+        return h
+    }
+
+    /// Form body with the CSRF field added.
+    func form(_ fields: [String: String]) -> String {
+        var all = fields
+        all["_csrf"] = all["_csrf"] ?? csrf
+        return all.map { k, v in
+            k + "=" + (v.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        }.sorted().joined(separator: "&")
+    }
+}
+
+extension Application {
+    /// Creates a user with grants; returns its id.
+    func makeUser(_ username: String, password: String = "Mat-khau-2026", grants: [(Role, UUID)]) async throws -> UUID {
+        let hash = try Bcrypt.hash(password, cost: 4)
+        let user = try await UserAccounts.create(
+            on: db, actor: .system("test"), username: username, displayName: username, passwordHash: hash,
+            grants: grants, mustChangePassword: false)
+        return try user.requireID()
+    }
+
+    func get(_ path: String, as browser: Browser) async throws -> TestingHTTPResponse {
+        var result: TestingHTTPResponse?
+        try await testing().test(.GET, path, headers: browser.headers()) { res in result = res }
+        return result!
+    }
+
+    func post(_ path: String, as browser: Browser, form: [String: String] = [:]) async throws -> TestingHTTPResponse {
+        var result: TestingHTTPResponse?
+        var headers = browser.headers()
+        headers.contentType = .urlEncodedForm
+        try await testing().test(.POST, path, headers: headers, body: ByteBuffer(string: browser.form(form))) { res in
+            result = res
+        }
+        return result!
+    }
+
+    /// Multipart upload of one file with the CSRF token in the query string, as the import form sends it.
+    func upload(_ path: String, as browser: Browser, fields: [String: String], fileName: String, data: Data) async throws -> TestingHTTPResponse {
+        let boundary = "----thidua\(UUID().uuidString)"
+        var body = Data()
+        for (k, v) in fields {
+            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(k)\"\r\n\r\n\(v)\r\n".utf8))
+        }
+        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(fileName)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8))
+        body.append(data)
+        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        var headers = browser.headers()
+        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        var result: TestingHTTPResponse?
+        try await testing().test(.POST, path + "?_csrf=" + browser.csrf, headers: headers, body: ByteBuffer(data: body)) { res in
+            result = res
+        }
+        return result!
+    }
+}
+
+extension TestingHTTPResponse {
+    var text: String { body.string }
+    var location: String? { headers.first(name: .location) }
+}
