@@ -165,3 +165,12 @@ extension TestingHTTPResponse {
     var text: String { body.string }
     var location: String? { headers.first(name: .location) }
 }
+
+extension Application {
+    /// Runs a command the way `thidua <name> …` does, with this application in its context.
+    func run(_ command: any AnyAsyncCommand, _ arguments: [String]) async throws {
+        var context = CommandContext(console: console, input: CommandInput(arguments: arguments))
+        context.application = self
+        try await command.run(using: &context)
+    }
+}
