@@ -75,9 +75,11 @@ import VaporTesting
             #expect(res.headers.first(name: "Content-Security-Policy")?.contains("script-src 'self'") == true)
             #expect(res.headers.first(name: "X-Frame-Options") == "DENY")
             #expect(res.headers.first(name: "X-Content-Type-Options") == "nosniff")
-            let login = try await app.get("/login", as: .anonymous)
-            let csrf = try #require(login.headers.setCookie?["thidua_csrf"])
-            #expect(csrf.isHTTPOnly && csrf.sameSite == .strict)
+            try await app.testing().test(.GET, "/login") { login in
+                let csrf = try #require(login.headers.setCookie?["thidua_csrf"])
+                #expect(csrf.isHTTPOnly && csrf.sameSite == .strict)
+                #expect(login.body.string.contains("name=\"_csrf\" value=\"\(csrf.string)\""))
+            }
         }
     }
 
