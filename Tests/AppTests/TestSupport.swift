@@ -17,7 +17,7 @@ enum TestDB {
 }
 
 /// Builds an isolated app and database, migrates, runs `body`, and tears everything down even on failure.
-func withApp(_ body: (Application) async throws -> Void) async throws {
+func withApp(configure adjust: (inout AppConfig) -> Void = { _ in }, _ body: (Application) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("thidua-test-\(UUID().uuidString)").path
     var config = AppConfig()
@@ -25,6 +25,7 @@ func withApp(_ body: (Application) async throws -> Void) async throws {
     config.dataDirectory = dir
     config.loginMaxFailures = 5
     let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+    adjust(&config)
     if let url = TestDB.postgresURL {
         config.databaseURL = url
         config.databaseSchema = String(schema)
