@@ -19,6 +19,7 @@ enum TestDB {
 /// Builds an isolated app and database, migrates, runs `body`, and tears everything down even on failure.
 func withApp(configure adjust: (inout AppConfig) -> Void = { _ in }, _ body: (Application) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
+    app.logger.logLevel = .warning
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("thidua-test-\(UUID().uuidString)").path
     var config = AppConfig()
     config.bcryptCost = 4

@@ -45,7 +45,8 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public init?(parsing raw: String) {
         let s = raw.trimmingCharacters(in: .whitespaces)
         guard !s.isEmpty else { return nil }
-        if s.allSatisfy(\.isNumber), let serial = Int(s), (1...200_000).contains(serial) {
+        // Spreadsheet date serials for 1927–2119; a bare "2026" is a year someone typed, not a date.
+        if s.allSatisfy(\.isNumber), let serial = Int(s), (10_000...80_000).contains(serial) {
             guard let d = CivilDate(excelSerial: serial) else { return nil }
             self = d
             return
