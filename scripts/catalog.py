@@ -113,6 +113,7 @@ S = {
 "problem.notFound": ("Không tìm thấy: {0}", "Not found: {0}"), "problem.ambiguous": ("Có nhiều đơn vị trùng tên: {0} — hãy dùng mã.", "Several units have this name: {0} — use the code."),
 "problem.duplicate": ("Trùng mã với dòng {0}.", "Same code as row {0}."), "problem.alreadyExists": ("Đã tồn tại: {0}", "Already exists: {0}"),
 "problem.forbidden": ("Bạn không có quyền với đơn vị này.", "You have no right on this unit."),
+"problem.forbiddenUnit": ("Bạn không có quyền với đơn vị {0}.", "You have no right on unit {0}."),
 "import.title": ("Nhập dữ liệu từ tệp", "Import from a file"),
 "import.intro": ("Tải lên tệp CSV hoặc XLSX. Hệ thống kiểm tra thử từng dòng trước; chỉ khi không còn lỗi mới được ghi, và ghi toàn bộ trong một lần.", "Upload a CSV or XLSX file. Every row is checked first; nothing is saved until there are no problems, and then everything is saved at once."),
 "import.kind": ("Loại dữ liệu", "Kind of data"), "import.kind.units": ("Đơn vị", "Units"), "import.kind.people": ("Cán bộ", "People"),

@@ -188,9 +188,8 @@ enum BlockPages {
 
     static func show(_ ctx: PageContext, block: (id: UUID, year: Int, code: String, name: String), members: [(id: UUID, code: String, name: String)], canEdit: Bool, errors: [Components.FieldError]) -> HTMLNode {
         let t = ctx.t
-        let flash = ctx.query.flatMap { q in q.split(separator: "&").first { $0.hasPrefix("ok=") }.map { String($0.dropFirst(3)) } }
         return Layout.page(ctx, title: block.name) {
-            Components.flash(t, flash)
+            Components.flash(t, ctx.flashKey)
             H.h1 { block.name + " (" + String(block.year) + ")" }
             Components.errorSummary(t, errors)
             H.p { t("blocks.memberCount", t.number(members.count)) }

@@ -133,31 +133,31 @@ enum PersonController {
         let pid = try person.requireID()
         let f = (try? req.content.decode(PeriodForm.self)) ?? PeriodForm()
         let t = req.t
-        var errors: [Components.FieldError] = []
+        var errors = FormErrors(t)
         let category = PersonPeriod.Category(rawValue: f.category ?? "")
         if category == nil || !(category?.kinds.contains(f.kind ?? "") ?? false) {
-            errors.append(.init(field: "kind", message: t("problem.required")))
+            errors.add("kind", "problem.required")
         }
         let start = CivilDate(parsing: f.start_on ?? "")
-        if start == nil { errors.append(.init(field: "start_on", message: t("problem.invalidDate", f.start_on ?? ""))) }
+        if start == nil { errors.add("start_on", "problem.invalidDate", f.start_on ?? "") }
         var end: CivilDate?
         if let raw = f.end_on, !raw.trimmingCharacters(in: .whitespaces).isEmpty {
             end = CivilDate(parsing: raw)
-            if end == nil { errors.append(.init(field: "end_on", message: t("problem.invalidDate", raw))) }
+            if end == nil { errors.add("end_on", "problem.invalidDate", raw) }
         }
-        if let start, let end, end < start { errors.append(.init(field: "end_on", message: t("problem.dateOrder"))) }
+        if let start, let end, end < start { errors.add("end_on", "problem.dateOrder") }
         var reference: String?
         var note: String?
         switch FieldRules.optionalText(f.reference ?? "", max: 200) {
         case .success(let v): reference = v
-        case .failure(let p): errors.append(.init(field: "reference", message: t.problem(p.key, p.argument)))
+        case .failure(let p): errors.add("reference", p.key, p.argument)
         }
         switch FieldRules.optionalText(f.note ?? "", max: 1000) {
         case .success(let v): note = v
-        case .failure(let p): errors.append(.init(field: "note", message: t.problem(p.key, p.argument)))
+        case .failure(let p): errors.add("note", p.key, p.argument)
         }
         guard errors.isEmpty, let category, let start, let kind = f.kind else {
-            return try await showWithErrors(req, person, user, errors)
+            return try await showWithErrors(req, person, user, errors.list)
         }
         let period = PersonPeriod(personID: pid, category: category, kind: kind, period: DatePeriod(start: start, end: end), reference: reference, note: note)
         try await req.db.writing(as: user.actor) { tx, audit in
@@ -227,47 +227,39 @@ enum PersonController {
 
     static func validate(_ f: PersonForm, req: Request, user: CurrentUser, existing: Person?) async -> (PersonValues?, [Components.FieldError]) {
         let t = req.t
-        var errors: [Components.FieldError] = []
-        func check<T>(_ field: String, _ r: Result<T, FieldProblem>) -> T? {
-            switch r {
-            case .success(let v): return v
-            case .failure(let p):
-                errors.append(.init(field: field, message: t.problem(p.key, p.argument)))
-                return nil
-            }
-        }
-        let code = existing?.code ?? check("code", FieldRules.code(f.code ?? ""))
-        let name = check("full_name", FieldRules.name(f.full_name ?? "", max: 128))
+        var errors = FormErrors(t)
+        let code = existing?.code ?? errors.take("code", FieldRules.code(f.code ?? ""))
+        let name = errors.take("full_name", FieldRules.name(f.full_name ?? "", max: 128))
         let sex = Sex(rawValue: f.sex ?? "")
-        if sex == nil { errors.append(.init(field: "sex", message: t("problem.required"))) }
+        if sex == nil { errors.add("sex", "problem.required") }
         var birthYear: Int?
         if let raw = f.birth_year?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
             let thisYear = CivilDate.today().year
             if let y = Int(raw), (thisYear - 80...thisYear - 15).contains(y) { birthYear = y } else {
-                errors.append(.init(field: "birth_year", message: t("problem.invalidValue", raw)))
+                errors.add("birth_year", "problem.invalidValue", raw)
             }
         }
-        let position = check("position", FieldRules.optionalText(f.position ?? "", max: 128)) ?? nil
+        let position = errors.take("position", FieldRules.optionalText(f.position ?? "", max: 128)) ?? nil
         let unitID = UUID(uuidString: f.unit_id ?? "")
-        if unitID == nil { errors.append(.init(field: "unit_id", message: t("problem.required"))) }
+        if unitID == nil { errors.add("unit_id", "problem.required") }
         do {
             if let code, existing == nil, try await Person.query(on: req.db).filter(\.$code == code).count() > 0 {
-                errors.append(.init(field: "code", message: t("problem.alreadyExists", code)))
+                errors.add("code", "problem.alreadyExists", code)
             }
             if let unitID {
                 if try await Unit.find(unitID, on: req.db) == nil {
-                    errors.append(.init(field: "unit_id", message: t("problem.notFound", unitID.uuidString)))
+                    errors.add("unit_id", "problem.notFound", unitID.uuidString)
                 } else {
                     let path = try await UnitTree.path(of: unitID, on: req.db)
                     if !AccessPolicy.allows(user.grants, .editPeople, unitPath: path) {
-                        errors.append(.init(field: "unit_id", message: t("problem.forbidden")))
+                        errors.add("unit_id", "problem.forbidden")
                     }
                 }
             }
         } catch {
-            errors.append(.init(field: "full_name", message: t("error.unexpected")))
+            errors.add("full_name", "error.unexpected")
         }
-        guard errors.isEmpty, let code, let name, let sex, let unitID else { return (nil, errors) }
-        return (PersonValues(code: code, fullName: name, sex: sex, birthYear: birthYear, position: position, unitID: unitID), errors)
+        guard errors.isEmpty, let code, let name, let sex, let unitID else { return (nil, errors.list) }
+        return (PersonValues(code: code, fullName: name, sex: sex, birthYear: birthYear, position: position, unitID: unitID), [])
     }
 }

@@ -114,31 +114,31 @@ enum UnitController {
         let user = try await req.require(.mergeUnits, on: targetID)
         let form = (try? req.content.decode(MergeForm.self)) ?? MergeForm()
         let t = req.t
-        var errors: [Components.FieldError] = []
+        var errors = FormErrors(t)
         let codes = (form.codes ?? "").split(whereSeparator: { $0 == "," || $0 == ";" || $0.isWhitespace })
             .map { $0.uppercased() }
         var predecessors: [Unit] = []
-        if codes.isEmpty { errors.append(.init(field: "codes", message: t("problem.required"))) }
+        if codes.isEmpty { errors.add("codes", "problem.required") }
         for code in Set(codes).sorted() {
             guard let u = try await Unit.query(on: req.db).filter(\.$code == code).first() else {
-                errors.append(.init(field: "codes", message: t("problem.notFound", code)))
+                errors.add("codes", "problem.notFound", code)
                 continue
             }
             let path = try await UnitTree.path(of: u.requireID(), on: req.db)
             if u.id == targetID || path.contains(targetID) {
-                errors.append(.init(field: "codes", message: t("merge.self", code)))
+                errors.add("codes", "merge.self", code)
             } else if !AccessPolicy.allows(user.grants, .mergeUnits, unitPath: path) {
-                errors.append(.init(field: "codes", message: t("problem.forbidden") + " (" + code + ")"))
+                errors.add("codes", "problem.forbiddenUnit", code)
             } else {
                 predecessors.append(u)
             }
         }
         let effective: CivilDate? = CivilDate(parsing: form.effective_on ?? "")
-        if effective == nil { errors.append(.init(field: "effective_on", message: t("problem.invalidDate", form.effective_on ?? ""))) }
+        if effective == nil { errors.add("effective_on", "problem.invalidDate", form.effective_on ?? "") }
         let reference = VietnameseText.normalize(form.reference ?? "")
-        if reference.isEmpty { errors.append(.init(field: "reference", message: t("problem.required"))) }
+        if reference.isEmpty { errors.add("reference", "problem.required") }
         guard errors.isEmpty, let effective else {
-            return UnitPages.merge(req.pageContext, unit: target, form: form, errors: errors).response(status: .badRequest)
+            return UnitPages.merge(req.pageContext, unit: target, form: form, errors: errors.list).response(status: .badRequest)
         }
         let preds = predecessors
         try await req.db.writing(as: user.actor, reason: reference) { tx, audit in
@@ -207,53 +207,45 @@ enum UnitController {
 
     static func validate(_ f: UnitForm, req: Request, user: CurrentUser, existing: Unit?) async -> (UnitValues?, [Components.FieldError]) {
         let t = req.t
-        var errors: [Components.FieldError] = []
-        func check<T>(_ field: String, _ r: Result<T, FieldProblem>) -> T? {
-            switch r {
-            case .success(let v): return v
-            case .failure(let p):
-                errors.append(.init(field: field, message: t.problem(p.key, p.argument)))
-                return nil
-            }
-        }
-        let code = existing?.code ?? check("code", FieldRules.code(f.code ?? ""))
-        let name = check("name", FieldRules.name(f.name ?? ""))
-        let shortName = check("short_name", FieldRules.optionalText(f.short_name ?? "", max: 64)) ?? nil
+        var errors = FormErrors(t)
+        let code = existing?.code ?? errors.take("code", FieldRules.code(f.code ?? ""))
+        let name = errors.take("name", FieldRules.name(f.name ?? ""))
+        let shortName = errors.take("short_name", FieldRules.optionalText(f.short_name ?? "", max: 64)) ?? nil
         let kind = UnitKind(rawValue: f.kind ?? "")
-        if kind == nil { errors.append(.init(field: "kind", message: t("problem.required"))) }
-        let from = check("valid_from", FieldRules.date(f.valid_from ?? "")) ?? nil
-        let to = check("valid_to", FieldRules.date(f.valid_to ?? "")) ?? nil
-        if let from, let to, to < from { errors.append(.init(field: "valid_to", message: t("problem.dateOrder"))) }
+        if kind == nil { errors.add("kind", "problem.required") }
+        let from = errors.take("valid_from", FieldRules.date(f.valid_from ?? "")) ?? nil
+        let to = errors.take("valid_to", FieldRules.date(f.valid_to ?? "")) ?? nil
+        if let from, let to, to < from { errors.add("valid_to", "problem.dateOrder") }
         var parentID: UUID?
         if let raw = f.parent_id, !raw.isEmpty {
             parentID = UUID(uuidString: raw)
-            if parentID == nil { errors.append(.init(field: "parent_id", message: t("problem.invalidValue", raw))) }
+            if parentID == nil { errors.add("parent_id", "problem.invalidValue", raw) }
         }
         do {
             if let code, existing == nil, try await Unit.query(on: req.db).filter(\.$code == code).count() > 0 {
-                errors.append(.init(field: "code", message: t("problem.alreadyExists", code)))
+                errors.add("code", "problem.alreadyExists", code)
             }
             if let parentID {
                 let path = try await UnitTree.path(of: parentID, on: req.db)
                 if try await Unit.find(parentID, on: req.db) == nil {
-                    errors.append(.init(field: "parent_id", message: t("problem.notFound", parentID.uuidString)))
+                    errors.add("parent_id", "problem.notFound", parentID.uuidString)
                 } else if let existingID = existing?.id, path.contains(existingID) {
-                    errors.append(.init(field: "parent_id", message: t("unit.parentCycle")))
+                    errors.add("parent_id", "unit.parentCycle")
                 } else if !AccessPolicy.allows(user.grants, .editUnits, unitPath: path) {
-                    errors.append(.init(field: "parent_id", message: t("problem.forbidden")))
+                    errors.add("parent_id", "problem.forbidden")
                 }
             } else if kind != .province {
-                errors.append(.init(field: "parent_id", message: t("problem.required")))
+                errors.add("parent_id", "problem.required")
             } else if existing == nil || existing?.$parent.id != nil {
                 // Only one root: the province itself.
                 if try await UnitTree.root(on: req.db) != nil {
-                    errors.append(.init(field: "parent_id", message: t("problem.required")))
+                    errors.add("parent_id", "problem.required")
                 }
             }
         } catch {
-            errors.append(.init(field: "name", message: t("error.unexpected")))
+            errors.add("name", "error.unexpected")
         }
-        guard errors.isEmpty, let code, let name, let kind else { return (nil, errors) }
-        return (UnitValues(code: code, name: name, shortName: shortName, kind: kind, parentID: parentID, validFrom: from, validTo: to), errors)
+        guard errors.isEmpty, let code, let name, let kind else { return (nil, errors.list) }
+        return (UnitValues(code: code, name: name, shortName: shortName, kind: kind, parentID: parentID, validFrom: from, validTo: to), [])
     }
 }

@@ -228,6 +228,7 @@ extension Catalog {
         "problem.dateOrder": "The end date is before the start date.",
         "problem.duplicate": "Same code as row {0}.",
         "problem.forbidden": "You have no right on this unit.",
+        "problem.forbiddenUnit": "You have no right on unit {0}.",
         "problem.formulaLike": "Must not start with =, +, -, @ (spreadsheet formula).",
         "problem.invalidCode": "Codes use capitals, digits and - _ . / only.",
         "problem.invalidDate": "Invalid date: {0} (dd/MM/yyyy)",

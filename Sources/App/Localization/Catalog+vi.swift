@@ -228,6 +228,7 @@ extension Catalog {
         "problem.dateOrder": "Ngày kết thúc trước ngày bắt đầu.",
         "problem.duplicate": "Trùng mã với dòng {0}.",
         "problem.forbidden": "Bạn không có quyền với đơn vị này.",
+        "problem.forbiddenUnit": "Bạn không có quyền với đơn vị {0}.",
         "problem.formulaLike": "Không được bắt đầu bằng =, +, -, @ (có thể là công thức bảng tính).",
         "problem.invalidCode": "Mã chỉ gồm chữ in hoa không dấu, số và - _ . /",
         "problem.invalidDate": "Ngày không hợp lệ: {0} (dạng dd/MM/yyyy)",

@@ -67,6 +67,11 @@ struct PageContext: Sendable {
     let csrf: String
     let path: String
     let query: String?
+
+    /// The success message a redirect asked for with `?ok=<key>` (e.g. after saving).
+    var flashKey: String? {
+        query?.split(separator: "&").first { $0.hasPrefix("ok=") }.map { String($0.dropFirst(3)) }
+    }
 }
 
 enum UnitTree {

@@ -65,40 +65,32 @@ public enum PersonImport {
         var firstRowOfCode: [String: Int] = [:]
         for (offset, row) in rows.dropFirst().enumerated() where !isBlank(row) {
             let rowNo = offset + 2
-            var problems: [(String?, FieldProblem)] = []
-            func take<T>(_ column: String, _ r: Result<T, FieldProblem>) -> T? {
-                switch r {
-                case .success(let v): return v
-                case .failure(let p):
-                    problems.append((column, p))
-                    return nil
-                }
-            }
-            let code = take("code", FieldRules.code(map.value("code", in: row)))
-            let name = take("full_name", FieldRules.name(map.value("full_name", in: row), max: 128))
+            var problems = RowProblems()
+            let code = problems.take("code", FieldRules.code(map.value("code", in: row)))
+            let name = problems.take("full_name", FieldRules.name(map.value("full_name", in: row), max: 128))
             let sexRaw = map.value("sex", in: row)
             let sex = Sex(loose: sexRaw)
-            if sex == nil { problems.append(("sex", sexRaw.isEmpty ? .required : .invalidValue(sexRaw))) }
+            if sex == nil { problems.add("sex", sexRaw.isEmpty ? .required : .invalidValue(sexRaw)) }
             let yearRaw = map.value("birth_year", in: row).trimmingCharacters(in: .whitespaces)
             var birthYear: Int?
             if !yearRaw.isEmpty {
                 if let y = Int(yearRaw), (thisYear - 80...thisYear - 15).contains(y) {
                     birthYear = y
                 } else {
-                    problems.append(("birth_year", .invalidValue(yearRaw)))
+                    problems.add("birth_year", .invalidValue(yearRaw))
                 }
             }
-            let position = take("position", FieldRules.optionalText(map.value("position", in: row), max: 128)) ?? nil
-            let unitCode = take("unit", units.resolve(map.value("unit", in: row)))
+            let position = problems.take("position", FieldRules.optionalText(map.value("position", in: row), max: 128)) ?? nil
+            let unitCode = problems.take("unit", units.resolve(map.value("unit", in: row)))
             if let code {
                 if let first = firstRowOfCode[code] {
-                    problems.append(("code", .duplicate(firstRow: first)))
+                    problems.add("code", .duplicate(firstRow: first))
                 } else {
                     firstRowOfCode[code] = rowNo
                 }
             }
-            if problems.isEmpty, let unitCode, !mayEditIn(unitCode) { problems.append(("unit", .forbidden)) }
-            for (col, p) in problems { plan.issues.append(RowIssue(row: rowNo, column: col, problem: p)) }
+            if problems.isEmpty, let unitCode, !mayEditIn(unitCode) { problems.add("unit", .forbidden) }
+            plan.issues += problems.issues(row: rowNo)
             if problems.isEmpty, let code, let name, let sex, let unitCode {
                 plan.drafts.append(
                     PersonDraft(

@@ -56,48 +56,38 @@ public enum UnitImport {
         var firstRowOfCode: [String: Int] = [:]
         for (offset, row) in rows.dropFirst().enumerated() where !isBlank(row) {
             let rowNo = offset + 2
-            var problems: [(String?, FieldProblem)] = []
-            func take<T>(_ column: String, _ r: Result<T, FieldProblem>) -> T? {
-                switch r {
-                case .success(let v): return v
-                case .failure(let p):
-                    problems.append((column, p))
-                    return nil
-                }
-            }
-            let code = take("code", FieldRules.code(map.value("code", in: row)))
-            let name = take("name", FieldRules.name(map.value("name", in: row)))
-            let shortName = take("short_name", FieldRules.optionalText(map.value("short_name", in: row), max: 64)) ?? nil
+            var problems = RowProblems()
+            let code = problems.take("code", FieldRules.code(map.value("code", in: row)))
+            let name = problems.take("name", FieldRules.name(map.value("name", in: row)))
+            let shortName = problems.take("short_name", FieldRules.optionalText(map.value("short_name", in: row), max: 64)) ?? nil
             let kindRaw = map.value("kind", in: row)
             let kind = UnitKind(loose: kindRaw)
             if kind == nil {
-                problems.append(("kind", kindRaw.trimmingCharacters(in: .whitespaces).isEmpty ? .required : .invalidValue(kindRaw)))
+                problems.add("kind", kindRaw.trimmingCharacters(in: .whitespaces).isEmpty ? .required : .invalidValue(kindRaw))
             }
             let parentRaw = map.value("parent_code", in: row)
             var parentCode: String?
             if !parentRaw.trimmingCharacters(in: .whitespaces).isEmpty {
-                parentCode = take("parent_code", FieldRules.code(parentRaw))
+                parentCode = problems.take("parent_code", FieldRules.code(parentRaw))
             }
-            let from = take("valid_from", FieldRules.date(map.value("valid_from", in: row))) ?? nil
-            let to = take("valid_to", FieldRules.date(map.value("valid_to", in: row))) ?? nil
-            if let from, let to, to < from { problems.append(("valid_to", .dateOrder)) }
+            let from = problems.take("valid_from", FieldRules.date(map.value("valid_from", in: row))) ?? nil
+            let to = problems.take("valid_to", FieldRules.date(map.value("valid_to", in: row))) ?? nil
+            if let from, let to, to < from { problems.add("valid_to", .dateOrder) }
             if let code {
                 if let first = firstRowOfCode[code] {
-                    problems.append(("code", .duplicate(firstRow: first)))
+                    problems.add("code", .duplicate(firstRow: first))
                 } else {
                     firstRowOfCode[code] = rowNo
                 }
-                if parentCode == code { problems.append(("parent_code", .invalidValue(parentRaw))) }
+                if parentCode == code { problems.add("parent_code", .invalidValue(parentRaw)) }
             }
-            if kind != .province && parentCode == nil && problems.allSatisfy({ $0.0 != "parent_code" }) {
-                problems.append(("parent_code", .required))
+            if kind != .province && parentCode == nil && !problems.hasProblem(in: "parent_code") {
+                problems.add("parent_code", .required)
             }
             if problems.isEmpty, !mayEditUnder(parentCode) {
-                problems.append(("parent_code", .forbidden))
+                problems.add("parent_code", .forbidden)
             }
-            for (col, p) in problems {
-                plan.issues.append(RowIssue(row: rowNo, column: col, problem: p))
-            }
+            plan.issues += problems.issues(row: rowNo)
             if problems.isEmpty, let code, let name, let kind {
                 plan.drafts.append(
                     UnitDraft(

@@ -58,9 +58,8 @@ enum AdminPages {
 
     static func show(_ ctx: PageContext, userID: UUID, username: String, displayName: String, grants: [GrantRow], units: [(value: String, label: String)], errors: [Components.FieldError]) -> HTMLNode {
         let t = ctx.t
-        let flash = ctx.query.flatMap { q in q.split(separator: "&").first { $0.hasPrefix("ok=") }.map { String($0.dropFirst(3)) } }
         return Layout.page(ctx, title: username) {
-            Components.flash(t, flash)
+            Components.flash(t, ctx.flashKey)
             H.h1 { displayName + " (" + username + ")" }
             H.h2 { t("users.roles") }
             H.table {

@@ -57,10 +57,9 @@ enum PersonPages {
 
     static func show(_ ctx: PageContext, detail d: PersonQueries.Detail, rights: Rights, errors: [Components.FieldError]) -> HTMLNode {
         let t = ctx.t
-        let flash = ctx.query.flatMap { q in q.split(separator: "&").first { $0.hasPrefix("ok=") }.map { String($0.dropFirst(3)) } }
         let thisYear = CivilDate.today().year
         return Layout.page(ctx, title: d.fullName) {
-            Components.flash(t, flash)
+            Components.flash(t, ctx.flashKey)
             H.h1 { d.fullName }
             Components.errorSummary(t, errors)
             H.div(.class("card")) {

@@ -73,9 +73,8 @@ enum UnitPages {
     static func show(_ ctx: PageContext, detail d: UnitQueries.Detail, rights: Rights) -> HTMLNode {
         let t = ctx.t
         let u = d.unit
-        let flash = ctx.query.flatMap { q in q.split(separator: "&").first { $0.hasPrefix("ok=") }.map { String($0.dropFirst(3)) } }
         return Layout.page(ctx, title: u.name) {
-            Components.flash(t, flash)
+            Components.flash(t, ctx.flashKey)
             H.h1 {
                 u.name
                 if u.expired { " "; H.span(.class("badge expired")) { t("units.expired", t.date(u.validTo)) } }
