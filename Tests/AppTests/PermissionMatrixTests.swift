@@ -126,3 +126,44 @@ import VaporTesting
         }
     }
 }
+
+/// Hostile values in every form field of every POST route never produce a server error.
+@Suite struct HostileInputTests {
+    static let nasty = [
+        "", " ", String(repeating: "x", count: 70_000), "<script>alert(1)</script>", "=1+1", "'; DROP TABLE units; --",
+        "\u{0000}\u{0007}", "e\u{0302}\u{0301}\u{0301}\u{0301}", "../../etc/passwd", "-1", "99999999999999999999", "NaN",
+        "00000000-0000-0000-0000-000000000000", "31/02/2026", "🙂", "\u{202E}evil",
+    ]
+    static let fields = ["code", "name", "short_name", "kind", "parent_id", "valid_from", "valid_to", "version", "reason",
+                         "full_name", "sex", "birth_year", "position", "unit_id", "year", "rating", "category", "start_on",
+                         "end_on", "reference", "note", "codes", "effective_on", "add", "remove", "username", "display_name",
+                         "role", "current", "new", "confirm", "password", "next"]
+
+    @Test func garbageNeverCausesAServerError() async throws {
+        try await withApp { app in
+            let f = try await Fixture.make(on: app.db)
+            let admin = try await app.makeUser("admin", grants: [(.systemAdmin, f.root)])
+            let person = Person(code: "CB1", fullName: "Nguyễn Văn An", sex: .male, birthYear: 1980, position: nil, unitID: f.snv)
+            try await person.create(on: app.db)
+            let block = EmulationBlock(year: 2026, code: "K1", name: "Khối")
+            try await block.create(on: app.db)
+            let ids = ["unitID": f.snv.uuidString, "personID": try person.requireID().uuidString, "blockID": try block.requireID().uuidString,
+                       "userID": admin.uuidString, "periodID": UUID().uuidString, "grantID": UUID().uuidString, "batchID": UUID().uuidString]
+            let posts = PermissionMatrixTests.samples(app, ids: ids).filter { $0.method == .POST && $0.path != "/logout" }
+            var failures: [String] = []
+            for (i, value) in Self.nasty.enumerated() {
+                for s in posts {
+                    let b = try await Browser.signIn(admin, on: app.db)
+                    var form: [String: String] = [:]
+                    for (j, field) in Self.fields.enumerated() { form[field] = Self.nasty[(i + j) % Self.nasty.count] }
+                    form["code"] = value
+                    let res = try await app.post(s.path, as: b, form: form)
+                    if res.status.code >= 500 { failures.append("\(s.path) ← \(value.prefix(20)) → \(res.status.code)") }
+                    if res.text.contains("<script>alert") { failures.append("\(s.path) echoed script unescaped") }
+                }
+            }
+            #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+            #expect(try await AuditVerification.verify(on: app.db).failure == nil)
+        }
+    }
+}
