@@ -5,7 +5,8 @@ let package = Package(
     name: "thidua",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "thidua", targets: ["thidua"])
+        .executable(name: "thidua", targets: ["thidua"]),
+        .executable(name: "thidua-bench", targets: ["thidua-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.115.0"),
@@ -47,6 +48,12 @@ let package = Package(
         .executableTarget(
             name: "thidua",
             dependencies: ["App"],
+            swiftSettings: swiftSettings
+        ),
+        // Benchmarks of the domain library (release build): `swift run -c release thidua-bench`.
+        .executableTarget(
+            name: "thidua-bench",
+            dependencies: ["ThiDuaCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

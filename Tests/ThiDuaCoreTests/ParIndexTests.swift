@@ -207,6 +207,7 @@ let smallSpec = FrameworkSpec(
         #expect(Self.problems { $0.criteria[3].method = .proportional(target: .zero) }.contains(.badTarget("1.3")))
         #expect(Self.problems { $0.bands = [Band(label: "A", min: p("70")), Band(label: "B", min: p("80"))] }.contains(.badBands))
         #expect(Self.problems { $0.places = 7 }.contains(.badPlaces))
+        #expect(Self.problems { $0.criteria[13].method = .deduction(perEvent: p("1"), floor: .zero) }.contains(.deductionInBucket("TR.1")))
         #expect(Self.problems { $0.criteria = [] } == [.empty])
     }
 

@@ -15,6 +15,8 @@ public enum FrameworkProblem: Equatable, Sendable {
     case badTarget(String)
     case badWeights(String)
     case bucketNotTopLevel(String)
+    /// In a bonus or penalty bucket a deduction would award its max when nothing happened.
+    case deductionInBucket(String)
     case badBands
     case badPlaces
 
@@ -35,6 +37,7 @@ public enum FrameworkProblem: Equatable, Sendable {
         case .badTarget: "fw.badTarget"
         case .badWeights: "fw.badWeights"
         case .bucketNotTopLevel: "fw.bucketNotTopLevel"
+        case .deductionInBucket: "fw.deductionInBucket"
         case .badBands: "fw.badBands"
         case .badPlaces: "fw.badPlaces"
         }
@@ -44,7 +47,7 @@ public enum FrameworkProblem: Equatable, Sendable {
         switch self {
         case .empty, .badBands, .badPlaces: []
         case .duplicateCode(let c), .cycle(let c), .missingMax(let c), .negativeMax(let c), .leafWithoutMethod(let c),
-            .methodOnGroup(let c), .badTiers(let c), .badTarget(let c), .badWeights(let c), .bucketNotTopLevel(let c):
+            .methodOnGroup(let c), .badTiers(let c), .badTarget(let c), .badWeights(let c), .bucketNotTopLevel(let c), .deductionInBucket(let c):
             [c]
         case .missingParent(let c, let p): [c, p]
         case .childrenSum(let p, let e, let a): [p, e.plain(places: 4), a.plain(places: 4)]
@@ -83,6 +86,25 @@ public struct CompiledFramework: Sendable {
     public let leaves: [Int]
     public let leafIndex: [String: Int]
     public var places: Int { spec.places }
+    // Leaf attributes as flat arrays: scoring reads these in its inner loop without copying node structs.
+    let leafMax: [Points]
+    let leafKind: [CriterionKind]
+    let leafArea: [Int]
+    let leafMethod: [ScoringMethod?]
+    let areaKind: [CriterionKind]
+
+    init(spec: FrameworkSpec, nodes: [Node], areas: [Int], leaves: [Int], leafIndex: [String: Int]) {
+        self.spec = spec
+        self.nodes = nodes
+        self.areas = areas
+        self.leaves = leaves
+        self.leafIndex = leafIndex
+        leafMax = leaves.map { nodes[$0].max }
+        leafKind = leaves.map { nodes[$0].kind }
+        leafArea = leaves.map { nodes[$0].area }
+        leafMethod = leaves.map { nodes[$0].method }
+        areaKind = areas.map { nodes[$0].kind }
+    }
 
     /// Checks the framework: unique codes, known parents, no cycles, a max everywhere, children adding up to
     /// their parent, normal areas adding up to the total, a method on every leaf and only there, sane tiers,
@@ -143,6 +165,7 @@ public struct CompiledFramework: Sendable {
             let max = c.max ?? .zero
             if c.max == nil { problems.append(.missingMax(code)) }
             if max < .zero { problems.append(.negativeMax(code)) }
+            if kids.isEmpty, kind != .normal, case .deduction? = c.method { problems.append(.deductionInBucket(code)) }
             if kids.isEmpty {
                 if let m = c.method { checkMethod(m, code: code, max: max, problems: &problems) } else { problems.append(.leafWithoutMethod(code)) }
             } else if c.method != nil {

@@ -70,11 +70,10 @@ extension CompiledFramework {
     /// Points of one leaf, rounded to the framework's places (half away from zero); nil when not applicable.
     /// A missing or mismatched input scores zero.
     public func leafPoints(_ leaf: Int, input: LeafInput?, metrics: [MetricKey: Points]) -> Points? {
-        let node = nodes[leaves[leaf]]
-        let max = node.max
-        if input == .notApplicable { return nil }
+        let max = leafMax[leaf]
+        if case .notApplicable? = input { return nil }
         let raw: Points
-        switch (node.method, input) {
+        switch (leafMethod[leaf], input) {
         case (.manual?, .points(let p)?): raw = Points.min(Points.max(p, .zero), max)
         case (.binary?, .done(let d)?): raw = d ? max : .zero
         case (.tiers(let tiers)?, .value(let v)?): raw = Self.tierPoints(tiers, v)
@@ -109,33 +108,38 @@ extension CompiledFramework {
     public func score(_ inputs: [LeafInput?], metrics: [MetricKey: Points] = [:]) -> UnitResult {
         var areaPoints = [Points](repeating: .zero, count: areas.count)
         var areaMax = areas.map { nodes[$0].max }
-        var total = Points.zero, bonus = Points.zero, penalty = Points.zero, survey = Points.zero
+        var total = Points.zero, survey = Points.zero
         var notApplicable = Points.zero
         for leaf in 0..<leaves.count {
-            let node = nodes[leaves[leaf]]
+            let kind = leafKind[leaf]
+            let area = leafArea[leaf]
             let input = leaf < inputs.count ? inputs[leaf] : nil
             guard let p = leafPoints(leaf, input: input, metrics: metrics) else {
-                if node.kind == .normal {
-                    notApplicable += node.max
-                    areaMax[node.area] = areaMax[node.area] - node.max
+                if kind == .normal {
+                    notApplicable += leafMax[leaf]
+                    areaMax[area] = areaMax[area] - leafMax[leaf]
                 }
                 continue
             }
-            areaPoints[node.area] += p
-            switch node.kind {
-            case .normal:
+            areaPoints[area] += p
+            if kind == .normal {
                 total += p
-                if case .survey? = node.method { survey += p }
-            case .bonus: bonus += p
-            case .penalty: penalty += p
+                if case .survey? = leafMethod[leaf] { survey += p }
             }
         }
         // Buckets are capped at their own max.
-        for (i, a) in areas.enumerated() where nodes[a].kind != .normal {
-            areaPoints[i] = Points.min(areaPoints[i], nodes[a].max)
+        var bonus = Points.zero, penalty = Points.zero
+        for i in 0..<areas.count {
+            switch areaKind[i] {
+            case .normal: continue
+            case .bonus:
+                areaPoints[i] = Points.min(areaPoints[i], areaMax[i])
+                bonus += areaPoints[i]
+            case .penalty:
+                areaPoints[i] = Points.min(areaPoints[i], areaMax[i])
+                penalty += areaPoints[i]
+            }
         }
-        bonus = areas.enumerated().filter { nodes[$0.element].kind == .bonus }.reduce(.zero) { $0 + areaPoints[$1.offset] }
-        penalty = areas.enumerated().filter { nodes[$0.element].kind == .penalty }.reduce(.zero) { $0 + areaPoints[$1.offset] }
         let applicableMax = spec.total - notApplicable
         let final = Points.max(.zero, total + bonus - penalty)
         return UnitResult(
