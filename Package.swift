@@ -43,6 +43,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
+            resources: [.copy("Resources/Frameworks")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -11,6 +11,7 @@ enum Commands {
         var audit = AsyncCommandGroupBox(help: "Nhật ký: verify")
         audit.commands["verify"] = AuditVerifyCommand()
         app.asyncCommands.use(audit, as: "audit")
+        app.asyncCommands.use(IndexCommands.group(), as: "index")
         app.asyncCommands.use(BackupCommand(), as: "backup")
         app.asyncCommands.use(RestoreCommand(), as: "restore")
         // The embedded SQLite migrates itself on start, so `thidua serve` works on a fresh machine.
