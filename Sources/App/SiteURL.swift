@@ -45,6 +45,32 @@ enum SiteURL: Sendable {
     case audit
     case history(String, String)
 
+    case indexHome
+    case frameworks
+    case frameworkStarters
+    case framework(UUID)
+    case frameworkExport(UUID, String)
+    case frameworkCopy(UUID)
+    case cycles
+    case cycleNew
+    case cycle(UUID)
+    case cycleAssign(UUID)
+    case cyclePhase(UUID)
+    case cycleApprove(UUID)
+    case cyclePublish(UUID)
+    case cycleRanking(UUID, String)
+    case cycleCalibration(UUID)
+    case assessment(UUID)
+    case assessmentScores(UUID)
+    case assessmentEvidence(UUID)
+    case assessmentSubmit(UUID)
+    case assessmentAppraise(UUID)
+    case assessmentExplain(UUID)
+    case evidence(UUID)
+    case publicIndex
+    case publicCycle(UUID)
+    case publicUnit(UUID, UUID)
+
     var path: String {
         switch self {
         case .home: "/"
@@ -84,6 +110,31 @@ enum SiteURL: Sendable {
         case .userResetPassword(let id): "/admin/users/\(id)/reset-password"
         case .audit: "/audit"
         case .history(let type, let id): "/audit/\(type)/\(id)"
+        case .indexHome: "/index"
+        case .frameworks: "/index/frameworks"
+        case .frameworkStarters: "/index/frameworks/starters"
+        case .framework(let id): "/index/frameworks/\(id)"
+        case .frameworkExport(let id, let format): "/index/frameworks/\(id)/export/\(format)"
+        case .frameworkCopy(let id): "/index/frameworks/\(id)/copy"
+        case .cycles: "/index/cycles"
+        case .cycleNew: "/index/cycles/new"
+        case .cycle(let id): "/index/cycles/\(id)"
+        case .cycleAssign(let id): "/index/cycles/\(id)/assign"
+        case .cyclePhase(let id): "/index/cycles/\(id)/phase"
+        case .cycleApprove(let id): "/index/cycles/\(id)/approve"
+        case .cyclePublish(let id): "/index/cycles/\(id)/publish"
+        case .cycleRanking(let id, let format): "/index/cycles/\(id)/ranking/\(format)"
+        case .cycleCalibration(let id): "/index/cycles/\(id)/calibration"
+        case .assessment(let id): "/index/assessments/\(id)"
+        case .assessmentScores(let id): "/index/assessments/\(id)/scores"
+        case .assessmentEvidence(let id): "/index/assessments/\(id)/evidence"
+        case .assessmentSubmit(let id): "/index/assessments/\(id)/submit"
+        case .assessmentAppraise(let id): "/index/assessments/\(id)/appraise"
+        case .assessmentExplain(let id): "/index/assessments/\(id)/explain"
+        case .evidence(let id): "/index/evidence/\(id)"
+        case .publicIndex: "/public/index"
+        case .publicCycle(let id): "/public/index/\(id)"
+        case .publicUnit(let c, let u): "/public/index/\(c)/units/\(u)"
         }
     }
 }

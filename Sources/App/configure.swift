@@ -47,6 +47,7 @@ enum Migrations {
         app.migrations.add(M003_CreateAccounts())
         app.migrations.add(M004_CreateAudit())
         app.migrations.add(M005_CreateIndexes())
+        app.migrations.add(M006_CreateParIndex())
     }
 
     /// SQLite settings that make writes durable and let readers work while one writes.

@@ -8,6 +8,8 @@ enum RouteAccess: Sendable, Equatable {
     case action(Action)
     /// Every one of these actions is needed (e.g. editing a person's discipline record).
     case allOf([Action])
+    /// Any one of these actions is enough (e.g. adding evidence while self-assessing or explaining).
+    case anyOf([Action])
 
     static let key = "thidua.access"
 
@@ -17,6 +19,7 @@ enum RouteAccess: Sendable, Equatable {
         case .signedIn: "signed_in"
         case .action(let a): a.rawValue
         case .allOf(let actions): actions.map(\.rawValue).joined(separator: "+")
+        case .anyOf(let actions): actions.map(\.rawValue).joined(separator: "|")
         }
     }
 }
@@ -98,6 +101,38 @@ func routes(_ app: Application) throws {
         .access(.action(.manageUsers))
     app.post("admin", "users", ":userID", "reset-password", use: UserAdminController.resetPassword)
         .access(.action(.manageUsers))
+
+    // PAR Index: frameworks, cycles, score sheets
+    app.get("index", use: CycleController.home).access(.action(.viewIndex))
+    app.get("index", "frameworks", use: FrameworkController.index).access(.action(.viewIndex))
+    app.on(.POST, "index", "frameworks", body: .collect(maxSize: uploadLimit), use: FrameworkController.upload)
+        .access(.action(.manageFrameworks))
+    app.post("index", "frameworks", "starters", use: FrameworkController.starters).access(.action(.manageFrameworks))
+    app.get("index", "frameworks", ":frameworkID", use: FrameworkController.show).access(.action(.viewIndex))
+    app.get("index", "frameworks", ":frameworkID", "export", ":format", use: FrameworkController.export).access(.action(.viewIndex))
+    app.post("index", "frameworks", ":frameworkID", "copy", use: FrameworkController.copy).access(.action(.manageFrameworks))
+    app.get("index", "cycles", "new", use: CycleController.new).access(.action(.manageCycles))
+    app.post("index", "cycles", use: CycleController.create).access(.action(.manageCycles))
+    app.get("index", "cycles", ":cycleID", use: CycleController.show).access(.action(.viewIndex))
+    app.post("index", "cycles", ":cycleID", "assign", use: CycleController.assign).access(.action(.manageCycles))
+    app.post("index", "cycles", ":cycleID", "phase", use: CycleController.phase).access(.action(.manageCycles))
+    app.post("index", "cycles", ":cycleID", "approve", use: CycleController.approve).access(.action(.approveResults))
+    app.post("index", "cycles", ":cycleID", "publish", use: CycleController.publish).access(.action(.publishResults))
+    app.get("index", "cycles", ":cycleID", "ranking", ":format", use: CycleController.ranking).access(.action(.viewIndex))
+    app.get("index", "cycles", ":cycleID", "calibration", use: CycleController.calibration).access(.action(.manageCycles))
+    app.get("index", "assessments", ":assessmentID", use: AssessmentController.show).access(.action(.viewIndex))
+    app.post("index", "assessments", ":assessmentID", "scores", use: AssessmentController.saveScores).access(.action(.selfAssess))
+    app.on(.POST, "index", "assessments", ":assessmentID", "evidence", body: .collect(maxSize: uploadLimit), use: AssessmentController.addEvidence)
+        .access(.anyOf([.selfAssess, .explain]))
+    app.post("index", "assessments", ":assessmentID", "submit", use: AssessmentController.submit).access(.action(.submitAssessment))
+    app.post("index", "assessments", ":assessmentID", "appraise", use: AssessmentController.appraise).access(.action(.appraise))
+    app.post("index", "assessments", ":assessmentID", "explain", use: AssessmentController.explain).access(.action(.explain))
+    app.get("index", "evidence", ":evidenceID", use: AssessmentController.downloadEvidence).access(.action(.viewIndex))
+
+    // Published results (no sign-in)
+    app.get("public", "index", use: PublicIndexController.index).access(.publicAccess)
+    app.get("public", "index", ":cycleID", use: PublicIndexController.cycle).access(.publicAccess)
+    app.get("public", "index", ":cycleID", "units", ":unitID", use: PublicIndexController.unit).access(.publicAccess)
 
     // Audit trail
     app.get("audit", use: AuditController.index).access(.action(.viewAudit))

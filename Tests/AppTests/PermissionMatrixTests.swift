@@ -52,10 +52,13 @@ import VaporTesting
             for role in Role.allCases { users[role] = try await app.makeUser("u." + role.rawValue.replacingOccurrences(of: "_", with: "."), grants: [(role, f.root)]) }
             let batch = ImportBatch(userID: users[.systemAdmin]!, kind: "units", fileName: "a.csv", encoding: "UTF-8", payload: "{\"rows\":[]}")
             try await batch.create(on: app.db)
+            let index = try await IndexFixture.make(on: app.db, fixture: f, blockID: try block.requireID())
             let ids = [
                 "unitID": f.snv.uuidString, "personID": try person.requireID().uuidString, "periodID": try period.requireID().uuidString,
                 "blockID": try block.requireID().uuidString, "userID": victim.uuidString, "grantID": try victimGrant.requireID().uuidString,
                 "batchID": try batch.requireID().uuidString, "file": "units.csv", "lang": "en", "type": "unit", "id": f.snv.uuidString,
+                "frameworkID": index.framework.uuidString, "cycleID": index.cycle.uuidString, "assessmentID": index.assessment.uuidString,
+                "evidenceID": index.evidence.uuidString, "format": "csv", "unitID_public": f.snv.uuidString,
             ]
             let samples = Self.samples(app, ids: ids).filter { $0.path != "/assets/units.csv" }
             var failures: [String] = []
@@ -82,6 +85,7 @@ import VaporTesting
                     case .publicAccess, .signedIn: allowed = true
                     case .action(let a): allowed = AccessPolicy.permits(role, a)
                     case .allOf(let actions): allowed = actions.allSatisfy { AccessPolicy.permits(role, $0) }
+                    case .anyOf(let actions): allowed = actions.contains { AccessPolicy.permits(role, $0) }
                     }
                     if code >= 500 { failures.append("\(role) \(s.method) \(s.path) → \(code) (server error)") }
                     // POST /login answers 401 to the empty credentials this matrix sends: a wrong password, not a refusal.

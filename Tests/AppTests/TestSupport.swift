@@ -176,3 +176,50 @@ extension Application {
         try await command.run(using: &context)
     }
 }
+
+/// A PAR Index set-up for tests: the small framework, a cycle in self-assessment for one block (SNV, STC),
+/// one assessment with a score and a piece of evidence.
+struct IndexFixture {
+    let framework: UUID
+    let cycle: UUID
+    let assessment: UUID
+    let evidence: UUID
+
+    static let frameworkJSON = """
+        {"format":"thidua.framework/1","code":"TEST-2026","name":"Bộ tiêu chí thử 2026","year":2026,"unitKind":"department","places":2,"total":"20",
+         "criteria":[
+          {"code":"1","parent":null,"title":"Chỉ đạo, điều hành","max":"10"},
+          {"code":"1.1","parent":"1","title":"Kế hoạch CCHC","max":"4","method":{"type":"binary"}},
+          {"code":"1.2","parent":"1","title":"Hoàn thành nhiệm vụ","max":"6","method":{"type":"tiers","tiers":[{"min":"100","points":"6"},{"min":"90","points":"4"}]}},
+          {"code":"2","parent":null,"title":"Thủ tục hành chính","max":"10"},
+          {"code":"2.1","parent":"2","title":"Tự chấm","max":"6","method":{"type":"manual"}},
+          {"code":"2.2","parent":"2","title":"Khảo sát","max":"4","method":{"type":"survey","weights":["100","60","20","0"]}}
+         ]}
+        """
+
+    static func make(on db: any Database, fixture f: Fixture, blockID: UUID, phase: CyclePhase = .setup) async throws -> IndexFixture {
+        let spec = try FrameworkJSON.decode(Data(frameworkJSON.utf8))
+        let fw = try await FrameworkController.store(spec, on: db, actor: .system("test"))
+        let cycle = IndexCycle(year: 2026, name: "Chỉ số CCHC 2026", deadlines: CycleDeadlines(selfAssessment: CivilDate(year: 2099, month: 12, day: 31)))
+        cycle.phaseRaw = phase.rawValue
+        try await cycle.create(on: db)
+        try await BlockMember(blockID: blockID, unitID: f.snv).create(on: db)
+        let assignment = IndexAssignment(cycleID: try cycle.requireID(), blockID: blockID, frameworkID: try fw.requireID())
+        try await assignment.create(on: db)
+        let a = IndexAssessment(cycleID: try cycle.requireID(), unitID: f.snv, frameworkID: try fw.requireID(), groupName: "Khối các sở")
+        try await a.create(on: db)
+        let score = IndexScore(assessmentID: try a.requireID(), criterionCode: "1.1")
+        score.selfValue = "đạt"
+        try await score.create(on: db)
+        let blob = EvidenceBlob(sha256: Digest.sha256(Data("%PDF-1.4 test".utf8)), mediaType: "application/pdf", data: Data("%PDF-1.4 test".utf8))
+        try await blob.create(on: db)
+        let e = IndexEvidence()
+        e.$score.id = try score.requireID()
+        e.blobSHA256 = blob.id
+        e.fileName = "ke-hoach.pdf"
+        e.addedBy = "test"
+        e.addedMillis = 0
+        try await e.create(on: db)
+        return IndexFixture(framework: try fw.requireID(), cycle: try cycle.requireID(), assessment: try a.requireID(), evidence: try e.requireID())
+    }
+}

@@ -118,13 +118,13 @@ struct RestoreCommand: AsyncCommand {
     /// current data untouched and no other process holds a stale file handle.
     static func restoreSQLite(from path: String, into app: Application) async throws {
         guard let sql = app.db as? any SQLDatabase else { return }
-        let tables = ["audit_head", "audit_links", "import_batches", "login_failures", "user_sessions", "role_grants", "users",
-                      "person_periods", "performance_ratings", "people", "block_members", "emulation_blocks",
-                      "unit_successions", "units"]
         try await app.db.withConnection { conn in
             guard let c = conn as? any SQLDatabase else { return }
             try await c.raw("ATTACH DATABASE \(bind: path) AS backup").run()
             do {
+                // Every table of the backup (the schema is the same migrations), not a list to keep in step.
+                let tables = try await c.raw("SELECT name FROM backup.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+                    .all().map { try $0.decode(column: "name", as: String.self) }
                 try await c.raw("PRAGMA foreign_keys = OFF").run()
                 try await c.raw("BEGIN IMMEDIATE").run()
                 for t in tables { try await c.raw("DELETE FROM main.\(ident: t)").run() }

@@ -24,7 +24,7 @@ struct SessionAuthMiddleware: AsyncMiddleware {
     }
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Digest.sha256(Data(token.utf8))
     }
 
     static func restore(token: String, request: Request, now: Date = Date()) async throws -> CurrentUser? {

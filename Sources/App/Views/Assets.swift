@@ -71,8 +71,17 @@ enum Assets {
         .muted{color:var(--muted)}
         .tree{list-style:none;padding-left:1rem;border-left:2px solid var(--line)}
         pre.json{white-space:pre-wrap;word-break:break-word;font-size:.8rem;background:#f0f2f5;padding:.5rem;margin:0}
+        tr.group-row td,tr.group-row th{background:#f3f5f8;font-weight:600}
+        .depth-1{padding-left:1.4rem}.depth-2{padding-left:2.6rem}.depth-3{padding-left:3.8rem}
+        table.sheet input[type=text]{min-height:2.2rem;width:8rem;padding:.3rem .4rem}
+        table.sheet textarea{display:block;width:100%;min-width:10rem;margin-top:.3rem;font:inherit}
+        ul.evidence{margin:.3rem 0;padding-left:1.1rem;font-size:.9rem}
+        code.digest{word-break:break-all;font-size:.85rem}
+        details{margin:1rem 0}summary{cursor:pointer;font-weight:600;color:var(--brand)}
+        fieldset{border:1px solid var(--line);border-radius:4px;margin:0 0 1rem;padding:.5rem 1rem}
         @media (max-width:40rem){.header-tools{margin-left:0}h1{font-size:1.35rem}th,td{padding:.35rem}}
-        @media print{.site-header,.site-footer,.actions,.filters,.pagination,form{display:none}
+        @media print{.site-header,.site-footer,.actions,.filters,.pagination,form,details{display:none}
+        form.sheet-form{display:block}table.sheet input,table.sheet textarea{border:0;padding:0}
         body{background:#fff;font-family:"Times New Roman",serif;font-size:12pt}main{max-width:none;padding:0}
         .card{border:0;padding:0}a{color:inherit;text-decoration:none}@page{size:A4;margin:2cm 1.5cm 2cm 3cm}}
         """

@@ -34,6 +34,7 @@ enum Layout {
             if u.can(.viewUnits) { items.append((SiteURL.units.path, t("nav.units"))) }
             if u.can(.viewBlocks) { items.append((SiteURL.blocks.path, t("nav.blocks"))) }
             if u.can(.viewPeople) { items.append((SiteURL.people.path, t("nav.people"))) }
+            if u.can(.viewIndex) { items.append((SiteURL.indexHome.path, t("nav.index"))) }
             if u.can(.importData) { items.append((SiteURL.imports.path, t("nav.import"))) }
             if u.can(.manageUsers) { items.append((SiteURL.users.path, t("nav.users"))) }
             if u.can(.viewAudit) { items.append((SiteURL.audit.path, t("nav.audit"))) }
@@ -69,6 +70,7 @@ enum Layout {
                         H.button(.type("submit"), .class("link-button")) { t("nav.logout") }
                     }
                 } else {
+                    H.a(.href(SiteURL.publicIndex.path)) { t("nav.public") }
                     H.a(.href(SiteURL.login.path)) { t("nav.login") }
                 }
             }

@@ -30,6 +30,21 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case exportData = "export_data"
     case manageUsers = "manage_users"
     case viewAudit = "view_audit"
+    // PAR Index
+    /// See frameworks, cycles, score sheets and results inside the scope.
+    case viewIndex = "view_index"
+    case manageFrameworks = "manage_frameworks"
+    /// Open cycles, assign frameworks to groups, set deadlines, move between phases.
+    case manageCycles = "manage_cycles"
+    /// Enter self-assessment scores, notes and evidence for a unit.
+    case selfAssess = "self_assess"
+    /// Submit (lock) a unit's self-assessment.
+    case submitAssessment = "submit_assessment"
+    case appraise
+    /// Answer an explanation request for the unit.
+    case explain
+    case approveResults = "approve_results"
+    case publishResults = "publish_results"
 }
 
 public struct Grant: Hashable, Sendable, Codable {
@@ -46,16 +61,22 @@ public enum AccessPolicy {
     /// The role × action table. Changing a right is a one-line, reviewed change here; the permission matrix
     /// test reads the same table for its expectations only through the routes it exercises.
     public static let table: [Role: Set<Action>] = [
-        .systemAdmin: Set(Action.allCases),
+        // The system administrator runs the installation; scoring, appraising and approving are left to the
+        // people whose job it is, so an admin cannot quietly change a unit's index.
+        .systemAdmin: Set(Action.allCases).subtracting([.selfAssess, .submitAssessment, .appraise, .explain, .approveResults, .publishResults]),
         .reformOffice: [
             .viewUnits, .editUnits, .mergeUnits, .viewBlocks, .editBlocks, .viewPeople, .editPeople,
             .viewPersonSensitive, .importData, .exportData, .viewAudit,
+            .viewIndex, .manageFrameworks, .manageCycles, .appraise, .publishResults,
         ],
-        .unitHead: [.viewUnits, .viewBlocks, .viewPeople, .editPeople, .viewPersonSensitive, .exportData, .viewAudit],
-        .unitOfficer: [.viewUnits, .viewBlocks, .viewPeople, .editPeople, .exportData],
-        .appraiser: [.viewUnits, .viewBlocks, .viewPeople],
-        .councilMember: [.viewUnits, .viewBlocks, .viewPeople, .viewPersonSensitive],
-        .leader: [.viewUnits, .viewBlocks, .viewPeople, .viewPersonSensitive, .exportData, .viewAudit],
+        .unitHead: [
+            .viewUnits, .viewBlocks, .viewPeople, .editPeople, .viewPersonSensitive, .exportData, .viewAudit,
+            .viewIndex, .selfAssess, .submitAssessment, .explain,
+        ],
+        .unitOfficer: [.viewUnits, .viewBlocks, .viewPeople, .editPeople, .exportData, .viewIndex, .selfAssess, .explain],
+        .appraiser: [.viewUnits, .viewBlocks, .viewPeople, .viewIndex, .appraise],
+        .councilMember: [.viewUnits, .viewBlocks, .viewPeople, .viewPersonSensitive, .viewIndex, .approveResults],
+        .leader: [.viewUnits, .viewBlocks, .viewPeople, .viewPersonSensitive, .exportData, .viewAudit, .viewIndex],
     ]
 
     public static func permits(_ role: Role, _ action: Action) -> Bool {
