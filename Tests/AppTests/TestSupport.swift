@@ -203,7 +203,9 @@ struct IndexFixture {
         let cycle = IndexCycle(year: 2026, name: "Chỉ số CCHC 2026", deadlines: CycleDeadlines(selfAssessment: CivilDate(year: 2099, month: 12, day: 31)))
         cycle.phaseRaw = phase.rawValue
         try await cycle.create(on: db)
-        try await BlockMember(blockID: blockID, unitID: f.snv).create(on: db)
+        if try await BlockMember.query(on: db).filter(\.$block.$id == blockID).filter(\.$unit.$id == f.snv).count() == 0 {
+            try await BlockMember(blockID: blockID, unitID: f.snv).create(on: db)
+        }
         let assignment = IndexAssignment(cycleID: try cycle.requireID(), blockID: blockID, frameworkID: try fw.requireID())
         try await assignment.create(on: db)
         let a = IndexAssessment(cycleID: try cycle.requireID(), unitID: f.snv, frameworkID: try fw.requireID(), groupName: "Khối các sở")
