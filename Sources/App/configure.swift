@@ -36,6 +36,10 @@ func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(CSRFMiddleware())
     app.middleware.use(SessionAuthMiddleware())
 
+    // Operators may serve a folder of static files (manuals, the benchmark's baseline page); off by default.
+    if let dir = ProcessInfo.processInfo.environment["THIDUA_STATIC_DIR"], !dir.isEmpty {
+        app.middleware.use(FileMiddleware(publicDirectory: dir.hasSuffix("/") ? dir : dir + "/"))
+    }
     try routes(app)
     Commands.register(app)
 }

@@ -133,6 +133,7 @@ func routes(_ app: Application) throws {
     app.get("public", "index", use: PublicIndexController.index).access(.publicAccess)
     app.get("public", "index", ":cycleID", use: PublicIndexController.cycle).access(.publicAccess)
     app.get("public", "index", ":cycleID", "units", ":unitID", use: PublicIndexController.unit).access(.publicAccess)
+    app.get("public", "index", ":cycleID", "export", ":format", use: PublicIndexController.export).access(.publicAccess)
 
     // Audit trail
     app.get("audit", use: AuditController.index).access(.action(.viewAudit))

@@ -10,6 +10,7 @@ enum IndexCommands {
         g.commands["validate"] = IndexValidateCommand()
         g.commands["compute"] = IndexComputeCommand()
         g.commands["starter"] = IndexStarterCommand()
+        g.commands["seed-benchmark"] = BenchmarkSeedCommand()
         return g
     }
 

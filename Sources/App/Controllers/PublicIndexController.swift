@@ -1,4 +1,5 @@
 import Fluent
+import Synchronization
 import Vapor
 import ThiDuaCore
 
@@ -13,28 +14,88 @@ enum PublicIndexController {
         return PublicPages.index(req.pageContext, items: items).response()
     }
 
-    static func publication(_ req: Request) async throws -> (IndexPublication, PublicationPayload, [IndexPublication]) {
+    /// The publication asked for (latest unless `?v=`), its decoded payload and every version's number.
+    /// Publications never change, so their decoded payloads are cached per process by id (a cache, not shared
+    /// state: any server can rebuild it from the database).
+    static func publication(_ req: Request) async throws -> (PublicationHeader, PublishedDocument, [Int]) {
         guard let cycleID = req.parameters.get("cycleID", as: UUID.self) else { throw AppError.notFound }
-        let all = try await IndexPublication.query(on: req.db).filter(\.$cycle.$id == cycleID).sort(\.$number).all()
-        let wanted = (try? req.query.get(Int.self, at: "v")) ?? all.last?.number
-        guard let pub = all.first(where: { $0.number == wanted }),
-            let payload = try? JSONDecoder().decode(PublicationPayload.self, from: Data(pub.payload.utf8))
-        else { throw AppError.notFound }
-        return (pub, payload, all)
+        let versions = try await IndexPublication.query(on: req.db).filter(\.$cycle.$id == cycleID)
+            .field(\.$id).field(\.$number).field(\.$digest).field(\.$publishedMillis).field(\.$cycle.$id).sort(\.$number).all()
+        let wanted = (try? req.query.get(Int.self, at: "v")) ?? versions.last?.number
+        guard let head = versions.first(where: { $0.number == wanted }), let id = head.id else { throw AppError.notFound }
+        let doc: PublishedDocument
+        if let cached = PublicationCache.shared.get(id) {
+            doc = cached
+        } else {
+            guard let full = try await IndexPublication.find(id, on: req.db),
+                let payload = try? JSONDecoder().decode(PublicationPayload.self, from: Data(full.payload.utf8))
+            else { throw AppError.notFound }
+            doc = PublishedDocument(payload: payload, intact: Digest.sha256(Data(full.payload.utf8)) == full.digest)
+            PublicationCache.shared.put(id, doc)
+        }
+        let header = PublicationHeader(cycleID: cycleID, number: head.number, digest: head.digest, publishedMillis: head.publishedMillis)
+        return (header, doc, versions.map(\.number))
+    }
+
+    struct PageQuery: Content {
+        var group: String?
+        var page: Int?
     }
 
     @Sendable static func cycle(req: Request) async throws -> Response {
-        let (pub, payload, all) = try await publication(req)
-        let intact = Digest.sha256(Data(pub.payload.utf8)) == pub.digest
-        return PublicPages.cycle(req.pageContext, publication: pub, payload: payload, versions: all, intact: intact).response()
+        let (header, doc, versions) = try await publication(req)
+        let q = (try? req.query.decode(PageQuery.self)) ?? PageQuery()
+        return PublicPages.cycle(req.pageContext, header: header, document: doc, versions: versions, group: q.group, page: max(1, q.page ?? 1)).response()
     }
 
     @Sendable static func unit(req: Request) async throws -> Response {
-        let (pub, payload, _) = try await publication(req)
-        guard let unitID = req.parameters.get("unitID"), let row = payload.results.first(where: { $0.unitID == unitID }),
-            let fw = payload.frameworks.first(where: { $0.code == row.framework })
+        let (header, doc, _) = try await publication(req)
+        guard let unitID = req.parameters.get("unitID"), let row = doc.payload.results.first(where: { $0.unitID == unitID.uppercased() || $0.unitID == unitID }),
+            let fw = doc.payload.frameworks.first(where: { $0.code == row.framework })
         else { throw AppError.notFound }
-        return PublicPages.unit(req.pageContext, publication: pub, payload: payload, row: row, framework: fw).response()
+        return PublicPages.unit(req.pageContext, header: header, payload: doc.payload, row: row, framework: fw).response()
+    }
+}
+
+struct PublicationHeader: Sendable {
+    let cycleID: UUID
+    let number: Int
+    let digest: String
+    let publishedMillis: Int64
+}
+
+/// A decoded publication with its rows grouped once, ready for paging.
+struct PublishedDocument: Sendable {
+    let payload: PublicationPayload
+    let intact: Bool
+    let groups: [String]
+    let rowsByGroup: [String: [PublicationPayload.UnitRow]]
+
+    init(payload: PublicationPayload, intact: Bool) {
+        self.payload = payload
+        self.intact = intact
+        var order: [String] = []
+        var by: [String: [PublicationPayload.UnitRow]] = [:]
+        for r in payload.results {
+            if by[r.group] == nil { order.append(r.group) }
+            by[r.group, default: []].append(r)
+        }
+        groups = order
+        rowsByGroup = by
+    }
+}
+
+final class PublicationCache: Sendable {
+    static let shared = PublicationCache()
+    private let entries = Mutex<[UUID: PublishedDocument]>([:])
+
+    func get(_ id: UUID) -> PublishedDocument? { entries.withLock { $0[id] } }
+
+    func put(_ id: UUID, _ doc: PublishedDocument) {
+        entries.withLock { e in
+            if e.count > 64 { e.removeAll() }  // a handful of cycles a year: a crude bound is enough
+            e[id] = doc
+        }
     }
 }
 
@@ -52,12 +113,21 @@ enum PublicPages {
         Points(parsing: s).map { $0.formatted(places: places, english: t.english) } ?? s
     }
 
-    static func cycle(_ ctx: PageContext, publication pub: IndexPublication, payload: PublicationPayload, versions: [IndexPublication], intact: Bool) -> HTMLNode {
+    static let pageSize = 100
+
+    static func cycle(_ ctx: PageContext, header pub: PublicationHeader, document doc: PublishedDocument, versions: [Int], group: String?, page: Int) -> HTMLNode {
         let t = ctx.t
-        let groups = Dictionary(grouping: payload.results, by: \.group)
-        let groupOrder = payload.results.map(\.group).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let payload = doc.payload
         let places = payload.frameworks.first?.places ?? 2
-        let cycleID = pub.$cycle.id
+        let cycleID = pub.cycleID
+        let shown = group.flatMap { g in doc.groups.contains(g) ? [g] : nil } ?? doc.groups
+        func link(group g: String?, page p: Int) -> String {
+            var c = URLComponents()
+            c.path = SiteURL.publicCycle(cycleID).path
+            c.queryItems = [URLQueryItem(name: "v", value: String(pub.number))] + (g.map { [URLQueryItem(name: "group", value: $0)] } ?? [])
+                + (p > 1 ? [URLQueryItem(name: "page", value: String(p))] : [])
+            return c.string ?? c.path
+        }
         return Layout.page(ctx, title: payload.name) {
             H.h1 { payload.name }
             H.div(.class("card")) {
@@ -66,19 +136,29 @@ enum PublicPages {
                     (t("public.units"), t.number(payload.results.count)),
                 ])
                 H.p { t("public.digest") + " "; H.code(.class("digest")) { pub.digest } }
-                H.p(.class(intact ? "hint" : "warning")) { t(intact ? "public.intact" : "public.tampered") }
+                H.p(.class(doc.intact ? "hint" : "warning")) { t(doc.intact ? "public.intact" : "public.tampered") }
                 if let e = payload.errata { H.div(.class("notice")) { t("cycle.errata") + ": " + e } }
                 if versions.count > 1 {
                     H.p {
                         t("public.otherVersions") + " "
-                        for v in versions where v.number != pub.number {
-                            H.a(.href(SiteURL.publicCycle(cycleID).path + "?v=" + String(v.number))) { t("public.version", String(v.number)) }
+                        for v in versions where v != pub.number {
+                            H.a(.href(SiteURL.publicCycle(cycleID).path + "?v=" + String(v))) { t("public.version", String(v)) }
                             " "
                         }
                     }
                 }
             }
-            for g in groupOrder {
+            if doc.groups.count > 1 {
+                H.nav(.aria("label", t("public.groups")), .class("filters")) {
+                    H.a(.href(link(group: nil, page: 1)), .aria("current", group == nil ? "page" : nil)) { t("public.allGroups") }
+                    for g in doc.groups { H.a(.href(link(group: g, page: 1)), .aria("current", group == g ? "page" : nil)) { g } }
+                }
+            }
+            for g in shown {
+                let rows = doc.rowsByGroup[g] ?? []
+                let pageCount = max(1, (rows.count + pageSize - 1) / pageSize)
+                let p = group == nil ? 1 : min(page, pageCount)
+                let slice = rows[min(rows.count, (p - 1) * pageSize)..<min(rows.count, p * pageSize)]
                 H.h2 { g }
                 H.div(.class("table-wrap")) {
                     H.table {
@@ -89,10 +169,10 @@ enum PublicPages {
                             }
                         }
                         H.tbody {
-                            for r in groups[g] ?? [] {
+                            for r in slice {
                                 H.tr {
                                     H.td(.class("num")) { String(r.rank) }
-                                    H.td { H.a(.href(SiteURL.publicUnit(cycleID, UUID(uuidString: r.unitID) ?? UUID()).path + "?v=" + String(pub.number))) { r.name } }
+                                    H.td { H.a(.href(SiteURL.publicCycle(cycleID).path + "/units/" + r.unitID + "?v=" + String(pub.number))) { r.name } }
                                     H.td(.class("num")) { num(r.final, t, places: places) }
                                     H.td(.class("num")) { num(r.applicableMax, t, places: places) }
                                     H.td(.class("num")) { num(r.percent, t, places: places) }
@@ -102,6 +182,15 @@ enum PublicPages {
                         }
                     }
                 }
+                if group != nil {
+                    Components.pagination(t, page: p, pageCount: pageCount) { link(group: g, page: $0) }
+                } else if rows.count > pageSize {
+                    H.p { H.a(.href(link(group: g, page: 2))) { t("public.moreRows", t.number(rows.count - pageSize)) } }
+                }
+            }
+            H.div(.class("actions")) {
+                H.a(.class("button secondary"), .href(SiteURL.publicCycle(cycleID).path + "/export/xlsx?v=" + String(pub.number))) { t("export.xlsx") }
+                H.a(.class("button secondary"), .href(SiteURL.publicCycle(cycleID).path + "/export/csv?v=" + String(pub.number))) { t("export.csv") }
             }
             H.h2 { t("public.method") }
             H.p { payload.rounding }
@@ -113,7 +202,7 @@ enum PublicPages {
         }
     }
 
-    static func unit(_ ctx: PageContext, publication pub: IndexPublication, payload: PublicationPayload, row: PublicationPayload.UnitRow, framework fw: PublicationPayload.FrameworkInfo) -> HTMLNode {
+    static func unit(_ ctx: PageContext, header pub: PublicationHeader, payload: PublicationPayload, row: PublicationPayload.UnitRow, framework fw: PublicationPayload.FrameworkInfo) -> HTMLNode {
         let t = ctx.t
         let places = fw.places
         return Layout.page(ctx, title: row.name) {
@@ -141,8 +230,47 @@ enum PublicPages {
                     }
                 }
             }
-            H.p { H.a(.href(SiteURL.publicCycle(pub.$cycle.id).path + "?v=" + String(pub.number))) { t("public.back") } }
+            H.p { H.a(.href(SiteURL.publicCycle(pub.cycleID).path + "?v=" + String(pub.number))) { t("public.back") } }
             H.p(.class("hint")) { t("public.digest") + " "; H.code(.class("digest")) { pub.digest } }
+        }
+    }
+}
+
+extension PublicIndexController {
+    /// The published ranking as CSV or XLSX, for anyone, straight from the immutable snapshot.
+    @Sendable static func export(req: Request) async throws -> Response {
+        let (header, doc, _) = try await publication(req)
+        let format = req.parameters.get("format")
+        let head = ["Nhóm", "Xếp hạng", "Mã đơn vị", "Tên đơn vị", "Tổng điểm", "Điểm tối đa áp dụng", "Chỉ số (%)", "Xếp loại", "Điểm thưởng", "Điểm trừ"]
+        let rows = doc.payload.results.map { r in [r.group, String(r.rank), r.code, r.name, r.final, r.applicableMax, r.percent, r.band ?? "", r.bonus, r.penalty] }
+        var headers = HTTPHeaders()
+        let name = "chi-so-cchc-\(doc.payload.year)-ban-\(header.number)"
+        switch format {
+        case "csv":
+            headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+            headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name).csv\"")
+            // Streamed in chunks: a province's full ranking never sits in memory twice.
+            let lines = [head] + rows
+            return Response(status: .ok, headers: headers, body: .init(asyncStream: { writer in
+                var buffer = ByteBuffer(data: CSVCodec.bom)
+                for line in lines {
+                    buffer.writeString(CSVCodec.line(line))
+                    if buffer.readableBytes > 64 * 1024 {
+                        try await writer.write(.buffer(buffer))
+                        buffer = ByteBuffer()
+                    }
+                }
+                try await writer.write(.buffer(buffer))
+                try await writer.write(.end)
+            }))
+        case "xlsx":
+            let numeric: Set<Int> = [1, 4, 5, 6, 8, 9]
+            let sheet = XLSXSheet(name: "Xep hang", header: head, rows: rows.map { r in r.enumerated().map { numeric.contains($0.offset) ? .number($0.element) : .text($0.element) } })
+            headers.replaceOrAdd(name: .contentType, value: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name).xlsx\"")
+            return Response(status: .ok, headers: headers, body: .init(data: try XLSXWriter.write([sheet])))
+        default:
+            throw AppError.notFound
         }
     }
 }
