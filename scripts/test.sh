@@ -185,6 +185,14 @@ app user create --username e2e.admin --password 'E2e-Admin-2026' --name 'Quản 
     --role system_admin --unit UBND
 app user create --username e2e.officer --password 'E2e-Officer-2026' --name 'Cán bộ E2E' \
     --role unit_officer --unit SNV
+app user create --username e2e.head --password 'E2e-Head-2026' --name 'Lãnh đạo Sở Nội vụ E2E' \
+    --role unit_head --unit SNV
+app user create --username e2e.cchc --password 'E2e-Cchc-2026' --name 'Phòng CCHC E2E' \
+    --role reform_office --unit UBND
+app user create --username e2e.appraiser --password 'E2e-Appraiser-2026' --name 'Thẩm định viên E2E' \
+    --role appraiser --unit UBND
+app user create --username e2e.council --password 'E2e-Council-2026' --name 'Thành viên Hội đồng E2E' \
+    --role council_member --unit UBND
 
 echo "-- starting the app server on 127.0.0.1:$APP_PORT"
 env -u DATABASE_URL THIDUA_DATA_DIR="$APP_DIR/data" THIDUA_PORT="$APP_PORT" THIDUA_BCRYPT_COST=4 \

@@ -175,7 +175,18 @@ import VaporTesting
             #expect(page.text.contains("Cải cách thủ tục hành chính"))
             let xlsx = try await app.get("/index/frameworks/\(fw.requireID())/export/xlsx", as: p.canbo)
             let rows = try XLSXReader.read(Data(xlsx.body.readableBytesView))
-            #expect(rows.first == ["STT", "Nội dung", "Điểm tối đa", "Phương pháp chấm", "Tài liệu kiểm chứng", "Hướng dẫn"])
+            #expect(rows.first == ["STT", "Nội dung", "Điểm tối đa", "Phương pháp chấm", "Tài liệu kiểm chứng", "Hướng dẫn", "Mã phương pháp", "Loại"])
+            // The XLSX export imports back as a new framework with the same criteria.
+            let back = try await app.upload("/index/frameworks", as: p.cchc, fields: ["code": "SO-XLSX", "name": "Bộ nhập từ Excel", "year": "2026", "unit_kind": "department", "places": "2"],
+                                            fileName: "so.xlsx", data: Data(xlsx.body.readableBytesView))
+            #expect(back.status == .seeOther)
+            let imported = try #require(try await IndexFramework.query(on: app.db).filter(\.$code == "SO-XLSX").first())
+            func shape(_ f: CompiledFramework) -> [String] {
+                f.nodes.map { [$0.code, $0.title, $0.max.description, $0.kind.rawValue, $0.method.map(MethodNotation.format) ?? "", $0.evidence, $0.guidance].joined(separator: "|") }
+            }
+            #expect(shape(try imported.compiled()) == shape(try fw.compiled()))
+            let noMeta = try await app.upload("/index/frameworks", as: p.cchc, fields: [:], fileName: "so.xlsx", data: Data(xlsx.body.readableBytesView))
+            #expect(noMeta.status == .unprocessableEntity)
             let json = try await app.get("/index/frameworks/\(fw.requireID())/export/json", as: p.canbo)
             #expect(try FrameworkJSON.decode(Data(json.body.readableBytesView)) == (try fw.compiled().spec))
             #expect(try await app.post("/index/frameworks/\(fw.requireID())/copy", as: p.cchc, form: ["year": "2027", "code": "SO-2027"]).status == .seeOther)

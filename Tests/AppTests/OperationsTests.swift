@@ -70,7 +70,11 @@ import VaporTesting
             try await app.run(DemoCommand(), ["thidua", "--no-passwords"])
             #expect(try await Unit.query(on: app.db).count() >= 140)
             #expect(try await Person.query(on: app.db).count() == 300)
-            #expect(try await EmulationBlock.query(on: app.db).count() == 7)
+            #expect(try await EmulationBlock.query(on: app.db).filter(\.$year == 2026).count() == 7)
+            // The PAR Index demo: a published 2025 cycle and a 2026 cycle open for self-assessment.
+            #expect(try await IndexPublication.query(on: app.db).count() == 1)
+            #expect(try await IndexCycle.query(on: app.db).filter(\.$year == 2026).first()?.phase == .selfAssessment)
+            #expect(try await IndexAssessment.query(on: app.db).count() > 100)
             #expect(try await UnitSuccession.query(on: app.db).count() > 10)
             #expect(try await AuditVerification.verify(on: app.db).failure == nil)
             // Loading twice does not duplicate.

@@ -229,3 +229,35 @@ let smallSpec = FrameworkSpec(
         _ = try CompiledFramework.compile(next).get()
     }
 }
+
+@Suite struct MethodNotationTests {
+    @Test(arguments: [
+        "manual", "binary", "tiers:100=3;90=2;80=1", "proportional:12", "deduction:0.5;0", "survey:100;60;20;0",
+        "metric:task_on_time_rate:tiers:100=3;90=2", "metric:online_rate:proportional:100",
+    ])
+    func roundTrips(_ text: String) throws {
+        let m = try #require(MethodNotation.parse(text))
+        #expect(MethodNotation.format(m) == text)
+    }
+
+    @Test(arguments: ["", "manualx", "tiers:", "tiers:100", "proportional:abc", "metric:unknown:tiers:1=1", "survey:1;x", "deduction:1;2;3"])
+    func refusesNonsense(_ text: String) {
+        #expect(MethodNotation.parse(text) == nil)
+    }
+
+    @Test func roundingAtTheTotalInsteadOfTheLeaf() throws {
+        var spec = smallSpec
+        spec.rounding = .total
+        let fw = try CompiledFramework.compile(spec).get()
+        var inputs = [LeafInput?](repeating: nil, count: fw.leaves.count)
+        inputs[fw.leafIndex["1.4"]!] = .points(p("1.004"))
+        inputs[fw.leafIndex["T.1"]!] = .points(p("1.004"))
+        inputs[fw.leafIndex["2.1"]!] = .notApplicable
+        // The leaf keeps 1.004; the total is rounded to 1.00.
+        #expect(fw.score(inputs).total == p("1"))
+        inputs[fw.leafIndex["1.4"]!] = .points(p("1.005"))
+        let leafSpec = try CompiledFramework.compile(smallSpec).get()
+        #expect(fw.leafPoints(fw.leafIndex["1.4"]!, input: .points(p("1.005")), metrics: [:]) == p("1.005"))
+        #expect(leafSpec.leafPoints(leafSpec.leafIndex["1.4"]!, input: .points(p("1.005")), metrics: [:]) == p("1.01"))
+    }
+}

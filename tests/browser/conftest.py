@@ -29,6 +29,10 @@ ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS") or "test-results")
 
 ADMIN = ("e2e.admin", "E2e-Admin-2026")
 OFFICER = ("e2e.officer", "E2e-Officer-2026")
+HEAD = ("e2e.head", "E2e-Head-2026")
+CCHC = ("e2e.cchc", "E2e-Cchc-2026")
+APPRAISER = ("e2e.appraiser", "E2e-Appraiser-2026")
+COUNCIL = ("e2e.council", "E2e-Council-2026")
 
 # The debug build is slow on a 2-core machine (exports of the whole demo province in particular).
 ACTION_TIMEOUT_MS = 30_000

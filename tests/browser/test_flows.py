@@ -202,9 +202,21 @@ def test_screenshots(page: Page, browser: Browser):
     assert first_unit, "no unit link in the units table"
     goto(page, first_unit)
     shot("unit")
-    for path, name in [("/people", "people"), ("/import", "import"), ("/admin/users", "users"), ("/audit", "audit")]:
+    for path, name in [("/people", "people"), ("/import", "import"), ("/admin/users", "users"), ("/audit", "audit"),
+                       ("/index", "index"), ("/index/frameworks", "frameworks"), ("/public/index", "public-index")]:
         goto(page, path)
         shot(name)
+    goto(page, "/index")
+    cycle = page.locator("main table").get_by_role("link", name="Chỉ số CCHC năm 2025", exact=True).get_attribute("href")
+    goto(page, cycle)
+    shot("index-cycle")
+    sheet = page.locator("main table tbody a").first.get_attribute("href")
+    goto(page, sheet)
+    shot("index-sheet")
+    goto(page, "/public/index")
+    public = page.locator("main a").first.get_attribute("href")
+    goto(page, public)
+    shot("index-public")
 
     phone = new_context(browser, viewport=PHONE)
     try:

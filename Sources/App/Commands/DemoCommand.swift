@@ -21,6 +21,8 @@ struct DemoCommand: AsyncCommand {
         let data = DemoProvince.generate()
         try await DemoLoader.load(data, on: db)
         context.console.info("Đã nạp \(data.units.count) đơn vị, \(data.blocks.count) khối/cụm, \(data.people.count) người: \(data.provinceName)")
+        try await DemoIndexLoader.load(on: db)
+        context.console.info("Đã nạp Chỉ số CCHC: năm 2025 đã công bố, năm 2026 đang tự đánh giá")
         guard !signature.noPasswords else { return }
         let accounts: [(String, String, Role, String)] = [
             ("admin", "Quản trị hệ thống", .systemAdmin, "UBND"),

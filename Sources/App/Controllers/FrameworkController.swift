@@ -10,20 +10,58 @@ enum FrameworkController {
         return FrameworkPages.index(req.pageContext, frameworks: frameworks, canManage: user.can(.manageFrameworks), problems: []).response()
     }
 
-    struct Upload: Content { var file: File? }
+    struct Upload: Content {
+        var file: File?
+        // For XLSX files, which carry only the criteria: the framework's own fields.
+        var code: String?
+        var name: String?
+        var year: String?
+        var unit_kind: String?
+        var places: String?
+    }
 
     @Sendable static func upload(req: Request) async throws -> Response {
         let user = try req.require(.manageFrameworks)
-        guard let file = (try? req.content.decode(Upload.self))?.file, file.data.readableBytes > 0 else {
+        let form = (try? req.content.decode(Upload.self)) ?? Upload()
+        guard let file = form.file, file.data.readableBytes > 0 else {
             return try await rerender(req, user, [req.t("import.noFile")])
         }
         let data = Data(file.data.readableBytesView)
+        if XLSXReader.looksLikeZip(data) { return try await uploadSheet(data, form: form, req: req, user: user) }
         let spec: FrameworkSpec
         do {
             spec = try FrameworkJSON.decode(data)
         } catch {
             return try await rerender(req, user, [req.t(error.key, error.arguments.first ?? "", error.arguments.dropFirst().first ?? "")])
         }
+        return try await save(spec, req: req, user: user)
+    }
+
+    /// A framework from a spreadsheet in the export's layout; the form gives its code, name, year and kind.
+    static func uploadSheet(_ data: Data, form: Upload, req: Request, user: CurrentUser) async throws -> Response {
+        let t = req.t
+        var problems: [String] = []
+        let code = try? FieldRules.code(form.code ?? "").get()
+        let name = try? FieldRules.name(form.name ?? "").get()
+        let year = Int(form.year ?? "").flatMap { (2000...2100).contains($0) ? $0 : nil }
+        let kind = UnitKind(rawValue: form.unit_kind ?? "")
+        let places = Int(form.places ?? "2").flatMap { (0...4).contains($0) ? $0 : nil }
+        if code == nil { problems.append(t("column.code") + ": " + t("problem.required")) }
+        if name == nil { problems.append(t("column.name") + ": " + t("problem.required")) }
+        if year == nil { problems.append(t("person.year") + ": " + t("problem.invalidValue", form.year ?? "")) }
+        if kind == nil { problems.append(t("fw.unitKind") + ": " + t("problem.required")) }
+        if places == nil { problems.append(t("fw.badPlaces")) }
+        let rows: [[String]]
+        do {
+            rows = try XLSXReader.read(data, maxUncompressedBytes: 50 * 1024 * 1024, maxRows: 5_000)
+        } catch {
+            return try await rerender(req, user, problems + [t.lang == .vi ? error.messageVI : error.messageEN])
+        }
+        let read = FrameworkSheetReader.read(rows: rows)
+        problems += read.missing.map { t("import.missingColumns") + ": " + t("fwcolumn." + $0) }
+        problems += read.issues.map { t("import.rowN", String($0.row)) + " — " + ($0.column.map { t("fwcolumn." + $0) } ?? "") + ": " + t.problem($0.problemKey, $0.argument) }
+        guard problems.isEmpty, let code, let name, let year, let kind, let places else { return try await rerender(req, user, problems) }
+        let spec = FrameworkSpec(code: code, name: name, year: year, unitKind: kind.rawValue, places: places, criteria: read.criteria)
         return try await save(spec, req: req, user: user)
     }
 
@@ -145,11 +183,14 @@ enum FrameworkController {
 /// A framework laid out the way provinces publish them: STT, nội dung, điểm tối đa, phương pháp chấm, tài liệu kiểm chứng.
 enum FrameworkSheet {
     static func xlsx(_ fw: CompiledFramework, _ t: Localizer) throws -> Data {
-        let header = [t("fwsheet.code"), t("fwsheet.content"), t("fwsheet.max"), t("fwsheet.method"), t("fwsheet.evidence"), t("fwsheet.guidance")]
+        let header = [t("fwsheet.code"), t("fwsheet.content"), t("fwsheet.max"), t("fwsheet.method"), t("fwsheet.evidence"),
+                      t("fwsheet.guidance"), t("fwsheet.methodCode"), t("fwsheet.kind")]
+        // Titles are not indented with spaces: the code's dots carry the tree, and the file imports back as is.
         let rows: [[XLSXCell]] = fw.nodes.map { n in
-            [.text(n.code), .text(String(repeating: "   ", count: n.depth) + n.title), .number(n.max.plain(places: fw.places)),
-             .text(MethodText.describe(n.method, places: fw.places, t)), .text(n.evidence), .text(n.guidance)]
+            [.text(n.code), .text(n.title), .number(n.max.plain(places: fw.places)),
+             .text(MethodText.describe(n.method, places: fw.places, t)), .text(n.evidence), .text(n.guidance),
+             .text(n.method.map(MethodNotation.format) ?? ""), .text(n.depth == 0 && n.kind != .normal ? n.kind.rawValue : "")]
         }
-        return try XLSXWriter.write([XLSXSheet(name: fw.spec.code, header: header, rows: rows, columnWidths: [10, 70, 12, 50, 45, 45])])
+        return try XLSXWriter.write([XLSXSheet(name: fw.spec.code, header: header, rows: rows, columnWidths: [10, 70, 12, 50, 45, 45, 30, 10])])
     }
 }

@@ -79,6 +79,14 @@ public struct Band: Codable, Equatable, Sendable {
     }
 }
 
+/// Where rounding to the framework's places happens (always half away from zero).
+public enum RoundingRule: String, Codable, Sendable, CaseIterable {
+    /// Each leaf is rounded; totals are exact sums of rounded leaves (the default; what score sheets show).
+    case leaf
+    /// Leaves keep 4 decimals; only the totals and the percentage are rounded.
+    case total
+}
+
 public enum TieBreak: String, Codable, Sendable, CaseIterable {
     /// Equal percentages share a rank (1, 2, 2, 4).
     case none
@@ -122,11 +130,12 @@ public struct FrameworkSpec: Equatable, Sendable {
     public var legalBasis: String
     public var bands: [Band]
     public var tieBreak: TieBreak
+    public var rounding: RoundingRule
     public var criteria: [CriterionSpec]
 
     public init(code: String, name: String, year: Int, unitKind: String, places: Int = 2, total: Points = Points(100),
                 legalBasis: String = "", bands: [Band] = FrameworkSpec.defaultBands, tieBreak: TieBreak = .none,
-                criteria: [CriterionSpec]) {
+                rounding: RoundingRule = .leaf, criteria: [CriterionSpec]) {
         self.code = code
         self.name = name
         self.year = year
@@ -136,6 +145,7 @@ public struct FrameworkSpec: Equatable, Sendable {
         self.legalBasis = legalBasis
         self.bands = bands
         self.tieBreak = tieBreak
+        self.rounding = rounding
         self.criteria = criteria
     }
 

@@ -38,6 +38,7 @@ public enum FrameworkJSON {
         var legalBasis: String?
         var bands: [BandDoc]?
         var tieBreak: String?
+        var rounding: String?
         var criteria: [CriterionDoc]
     }
 
@@ -126,7 +127,13 @@ public enum FrameworkJSON {
             code: doc.code, name: VietnameseText.normalize(doc.name), year: doc.year, unitKind: doc.unitKind,
             places: doc.places ?? 2, total: try num("total", doc.total ?? "100"), legalBasis: doc.legalBasis ?? "",
             bands: bands.isEmpty ? FrameworkSpec.defaultBands : bands, tieBreak: TieBreak(rawValue: doc.tieBreak ?? "none") ?? .none,
-            criteria: criteria)
+            rounding: try rounding(doc.rounding), criteria: criteria)
+    }
+
+    static func rounding(_ raw: String?) throws(DecodeProblem) -> RoundingRule {
+        guard let raw else { return .leaf }
+        guard let r = RoundingRule(rawValue: raw) else { throw .badNumber(field: "rounding", value: raw) }
+        return r
     }
 
     public static func encode(_ spec: FrameworkSpec) -> Data {
@@ -152,7 +159,7 @@ public enum FrameworkJSON {
         let doc = Doc(
             format: format, code: spec.code, name: spec.name, year: spec.year, unitKind: spec.unitKind, places: spec.places,
             total: s(spec.total), legalBasis: spec.legalBasis, bands: spec.bands.map { BandDoc(label: $0.label, min: s($0.min)) },
-            tieBreak: spec.tieBreak.rawValue, criteria: criteria)
+            tieBreak: spec.tieBreak.rawValue, rounding: spec.rounding.rawValue, criteria: criteria)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(doc)) ?? Data()

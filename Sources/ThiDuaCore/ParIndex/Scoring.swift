@@ -71,6 +71,7 @@ extension CompiledFramework {
     /// A missing or mismatched input scores zero.
     public func leafPoints(_ leaf: Int, input: LeafInput?, metrics: [MetricKey: Points]) -> Points? {
         let max = leafMax[leaf]
+        let places = spec.rounding == .leaf ? self.places : 4
         if case .notApplicable? = input { return nil }
         let raw: Points
         switch (leafMethod[leaf], input) {
@@ -141,6 +142,12 @@ extension CompiledFramework {
             }
         }
         let applicableMax = spec.total - notApplicable
+        if spec.rounding == .total {
+            total = total.rounded(places: places)
+            bonus = bonus.rounded(places: places)
+            penalty = penalty.rounded(places: places)
+            survey = survey.rounded(places: places)
+        }
         let final = Points.max(.zero, total + bonus - penalty)
         return UnitResult(
             total: total, applicableMax: applicableMax, bonus: bonus, penalty: penalty, final: final,

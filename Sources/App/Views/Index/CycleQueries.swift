@@ -14,6 +14,8 @@ enum CycleQueries {
         let rank: Int
         let band: String?
         let places: Int
+        /// Percentage points against the unit's published index of the previous year, when there is one.
+        let change: Points?
     }
 
     struct Overview: Sendable {
@@ -32,6 +34,7 @@ enum CycleQueries {
         let frameworks = try await IndexFramework.query(on: db).filter(\.$year == cycle.year).sort(\.$code).all()
         let scope = try await UnitQueries.scope(of: user, .viewIndex, on: db)
         let results = try await IndexService.results(cycle: cycle, on: db)
+        let lastYear = try await previousPercentages(year: cycle.year - 1, on: db)
         var rows: [Row] = []
         var bands: [Int?] = []
         var bandList: [Band] = []
@@ -44,7 +47,8 @@ enum CycleQueries {
                 rows.append(Row(
                     assessmentID: sheet.assessmentID, unitName: sheet.unitName, group: sheet.group, status: sheet.status,
                     selfPercent: r.selfResults[i].percent, final: ranked.result.final, percent: ranked.result.percent,
-                    rank: ranked.rank, band: ranked.band, places: r.framework.places))
+                    rank: ranked.rank, band: ranked.band, places: r.framework.places,
+                    change: lastYear[sheet.unitID.uuidString].map { ranked.result.percent - $0 }))
             }
         }
         rows.sort { ($0.group, $0.rank, $0.unitName) < ($1.group, $1.rank, $1.unitName) }
@@ -56,6 +60,20 @@ enum CycleQueries {
             rows: rows,
             bandSummary: results.count == 1 ? BandSummary.summarise(bands: bandList, assigned: bands) : [],
             publications: pubs.map { ($0.number, $0.digest, Date(timeIntervalSince1970: Double($0.publishedMillis) / 1000), $0.errata) })
+    }
+
+    /// Unit id → published percentage of the latest publication of that year's cycles.
+    static func previousPercentages(year: Int, on db: any Database) async throws -> [String: Points] {
+        let cycles = try await IndexCycle.query(on: db).filter(\.$year == year).all().compactMap(\.id)
+        guard !cycles.isEmpty else { return [:] }
+        var out: [String: Points] = [:]
+        for cid in cycles {
+            guard let pub = try await IndexPublication.query(on: db).filter(\.$cycle.$id == cid).sort(\.$number, .descending).first(),
+                let payload = try? JSONDecoder().decode(PublicationPayload.self, from: Data(pub.payload.utf8))
+            else { continue }
+            for r in payload.results { if let p = Points(parsing: r.percent) { out[r.unitID] = p } }
+        }
+        return out
     }
 
     struct CalibrationRow: Sendable {

@@ -45,7 +45,15 @@ enum FrameworkPages {
                     H.div(.class("field")) {
                         H.label(.for("f-fwfile")) { t("fw.file") }
                         H.p(.class("hint"), .id("f-fwfile-hint")) { t("fw.fileHint") }
-                        H.input(.type("file"), .id("f-fwfile"), .name("file"), .attr("accept", ".json,application/json"), .flag("required"), .aria("describedby", "f-fwfile-hint"))
+                        H.input(.type("file"), .id("f-fwfile"), .name("file"), .attr("accept", ".json,.xlsx,application/json"), .flag("required"), .aria("describedby", "f-fwfile-hint"))
+                    }
+                    H.fieldset {
+                        H.legend { t("fw.xlsxFields") }
+                        Components.textField(t("column.code"), name: "code", value: nil, maxlength: 32)
+                        Components.textField(t("column.name"), name: "name", value: nil, maxlength: 255)
+                        Components.textField(t("person.year"), name: "year", value: nil, type: "number")
+                        Components.selectField(t("fw.unitKind"), name: "unit_kind", options: UnitKind.allCases.map { ($0.rawValue, t($0.labelKey)) }, selected: nil, includeBlank: true)
+                        Components.textField(t("fw.places"), name: "places", value: "2", type: "number")
                     }
                     H.div(.class("actions")) { H.button(.type("submit")) { t("fw.importSubmit") } }
                 }

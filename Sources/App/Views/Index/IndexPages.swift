@@ -163,7 +163,7 @@ enum IndexPages {
                         H.caption { t("cycle.results") }
                         H.thead {
                             H.tr {
-                                for h in ["cycle.group", "column.unit", "cycle.status", "cycle.selfPercent", "cycle.final", "cycle.percent", "cycle.rank", "cycle.band"] {
+                                for h in ["cycle.group", "column.unit", "cycle.status", "cycle.selfPercent", "cycle.final", "cycle.percent", "cycle.change", "cycle.rank", "cycle.band"] {
                                     H.th(.attr("scope", "col")) { t(h) }
                                 }
                             }
@@ -177,6 +177,7 @@ enum IndexPages {
                                     H.td(.class("num")) { r.selfPercent.formatted(places: r.places, english: t.english) }
                                     H.td(.class("num")) { r.final.formatted(places: r.places, english: t.english) }
                                     H.td(.class("num")) { r.percent.formatted(places: r.places, english: t.english) }
+                                    H.td(.class("num")) { r.change.map { ($0 > .zero ? "+" : "") + $0.formatted(places: r.places, english: t.english) } ?? "—" }
                                     H.td(.class("num")) { String(r.rank) }
                                     H.td { r.band ?? "" }
                                 }
