@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
-swift build -c release --product thidua
+[ "${SKIP_BUILD:-0}" = 1 ] || swift build -c release --product thidua
 BIN=$PWD/.build/release/thidua
 DIR=$(mktemp -d)
 PORT=${PORT:-18181}

@@ -19,8 +19,10 @@ enum PublicIndexController {
     /// state: any server can rebuild it from the database).
     static func publication(_ req: Request) async throws -> (PublicationHeader, PublishedDocument, [Int]) {
         guard let cycleID = req.parameters.get("cycleID", as: UUID.self) else { throw AppError.notFound }
+        // Only columns stored before the large payload: SQLite would otherwise walk the payload's overflow pages
+        // on every request to reach a later column.
         let versions = try await IndexPublication.query(on: req.db).filter(\.$cycle.$id == cycleID)
-            .field(\.$id).field(\.$number).field(\.$digest).field(\.$publishedMillis).field(\.$cycle.$id).sort(\.$number).all()
+            .field(\.$id).field(\.$number).field(\.$digest).field(\.$cycle.$id).sort(\.$number).all()
         let wanted = (try? req.query.get(Int.self, at: "v")) ?? versions.last?.number
         guard let head = versions.first(where: { $0.number == wanted }), let id = head.id else { throw AppError.notFound }
         let doc: PublishedDocument
@@ -30,10 +32,10 @@ enum PublicIndexController {
             guard let full = try await IndexPublication.find(id, on: req.db),
                 let payload = try? JSONDecoder().decode(PublicationPayload.self, from: Data(full.payload.utf8))
             else { throw AppError.notFound }
-            doc = PublishedDocument(payload: payload, intact: Digest.sha256(Data(full.payload.utf8)) == full.digest)
+            doc = PublishedDocument(payload: payload, intact: Digest.sha256(Data(full.payload.utf8)) == full.digest, publishedMillis: full.publishedMillis)
             PublicationCache.shared.put(id, doc)
         }
-        let header = PublicationHeader(cycleID: cycleID, number: head.number, digest: head.digest, publishedMillis: head.publishedMillis)
+        let header = PublicationHeader(cycleID: cycleID, number: head.number, digest: head.digest, publishedMillis: doc.publishedMillis)
         return (header, doc, versions.map(\.number))
     }
 
@@ -68,12 +70,14 @@ struct PublicationHeader: Sendable {
 struct PublishedDocument: Sendable {
     let payload: PublicationPayload
     let intact: Bool
+    let publishedMillis: Int64
     let groups: [String]
     let rowsByGroup: [String: [PublicationPayload.UnitRow]]
 
-    init(payload: PublicationPayload, intact: Bool) {
+    init(payload: PublicationPayload, intact: Bool, publishedMillis: Int64) {
         self.payload = payload
         self.intact = intact
+        self.publishedMillis = publishedMillis
         var order: [String] = []
         var by: [String: [PublicationPayload.UnitRow]] = [:]
         for r in payload.results {
