@@ -261,3 +261,20 @@ let smallSpec = FrameworkSpec(
         #expect(leafSpec.leafPoints(leafSpec.leafIndex["1.4"]!, input: .points(p("1.005")), metrics: [:]) == p("1.01"))
     }
 }
+
+@Suite struct PointsTextTests {
+    /// The fast integer formatting and parsing agree with the Decimal-based reference everywhere.
+    @Test func integerFormattingMatchesTheDecimalReference() async {
+        await propertyCheck(input: Gen.int(in: -2_000_000_000...2_000_000_000), Gen.int(in: 0...4)) { raw, places in
+            let p = Points(e4: Int64(raw))
+            #expect(p.formatted(places: places) == VietnameseFormat.number(p.decimal, places: places))
+            #expect(p.formatted(places: places, english: true) == VietnameseFormat.number(p.decimal, places: places, english: true))
+            #expect(Points(parsing: p.plain(places: 4)) == p)
+        }
+    }
+
+    @Test(arguments: ["", "-", ".", "1.", ".5", "1.23456", "1..2", "1,5", "--1", "1e3", "123456789012345"])
+    func machineFormRefusesNonsense(_ s: String) {
+        #expect(Points(parsing: s) == nil)
+    }
+}

@@ -13,15 +13,41 @@ public struct Points: Hashable, Comparable, Sendable, Codable, CustomStringConve
     public static let zero = Points(e4: 0)
 
     /// Machine form ("97.685", "-0.5"): JSON, batch files, database. At most 4 decimals (more is refused,
-    /// not silently rounded).
+    /// not silently rounded). Parsed with integer arithmetic: it runs for every number of every page.
     public init?(parsing raw: String) {
-        let s = raw.trimmingCharacters(in: .whitespaces)
-        let body = s.hasPrefix("-") ? s.dropFirst() : Substring(s)
-        let parts = body.split(separator: ".", omittingEmptySubsequences: false)
-        guard !body.isEmpty, parts.count <= 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-            let d = Decimal(string: s, locale: Locale(identifier: "en_US_POSIX"))
-        else { return nil }
-        self.init(exactly: d)
+        var utf8 = Substring(raw).utf8.drop(while: { $0 == 0x20 })
+        while utf8.last == 0x20 { utf8 = utf8.dropLast() }
+        var negative = false
+        if utf8.first == 0x2D {
+            negative = true
+            utf8 = utf8.dropFirst()
+        }
+        var whole: Int64 = 0
+        var frac: Int64 = 0
+        var fracDigits = 0
+        var seenDot = false
+        var digits = 0
+        for b in utf8 {
+            if b == 0x2E {
+                if seenDot { return nil }
+                seenDot = true
+                continue
+            }
+            guard b >= 0x30 && b <= 0x39 else { return nil }
+            let d = Int64(b - 0x30)
+            if seenDot {
+                fracDigits += 1
+                if fracDigits > 4 { return nil }
+                frac = frac * 10 + d
+            } else {
+                digits += 1
+                if digits > 14 { return nil }
+                whole = whole * 10 + d
+            }
+        }
+        guard digits > 0, !(seenDot && fracDigits == 0) else { return nil }
+        for _ in fracDigits..<4 { frac *= 10 }
+        e4 = (whole * Self.scale + frac) * (negative ? -1 : 1)
     }
 
     /// What people type: "8,5" (Vietnamese decimal comma), "8.5", "1.234,5"; see `VietnameseFormat.parseDecimal`.
@@ -110,9 +136,23 @@ public struct Points: Hashable, Comparable, Sendable, Codable, CustomStringConve
         return (negative ? "-" : "") + String(whole) + (p > 0 ? "." + frac.prefix(p) : "")
     }
 
-    /// "97,69" for Vietnamese pages, "97.69" for English ones.
+    /// "1.234,69" for Vietnamese pages, "1,234.69" for English ones; integer arithmetic only.
     public func formatted(places: Int, english: Bool = false) -> String {
-        VietnameseFormat.number(decimal, places: places, english: english)
+        let plain = self.plain(places: places)  // "-1234.69"
+        var body = Substring(plain)
+        let negative = body.hasPrefix("-")
+        if negative { body = body.dropFirst() }
+        let parts = body.split(separator: ".", omittingEmptySubsequences: false)
+        let intPart = parts[0]
+        var grouped = ""
+        grouped.reserveCapacity(intPart.count + intPart.count / 3 + places + 2)
+        for (i, ch) in intPart.enumerated() {
+            if i > 0 && (intPart.count - i) % 3 == 0 { grouped.append(english ? "," : ".") }
+            grouped.append(ch)
+        }
+        if parts.count > 1 { grouped += (english ? "." : ",") + parts[1] }
+        let isZero = !plain.contains(where: { $0 >= "1" && $0 <= "9" })
+        return negative && !isZero ? "-" + grouped : grouped
     }
 
     public var description: String { plain(places: 4) }
