@@ -7,10 +7,10 @@ import ThiDuaCore
 /// breakdown, the method, and the SHA-256 digest of the exact published document.
 enum PublicIndexController {
     @Sendable static func index(req: Request) async throws -> Response {
-        let pubs = try await IndexPublication.query(on: req.db).with(\.$cycle).sort(\.$publishedMillis, .descending).all()
-        var latest: [UUID: IndexPublication] = [:]
-        for p in pubs where latest[p.$cycle.id] == nil { latest[p.$cycle.id] = p }
-        let items = latest.values.sorted { $0.cycle.year > $1.cycle.year }.map { ($0.$cycle.id, $0.cycle.name, $0.cycle.year) }
+        // Never the payload column: it is large and not needed for a list.
+        let cycleIDs = Set(try await IndexPublication.query(on: req.db).field(\.$id).field(\.$cycle.$id).all().map { $0.$cycle.id })
+        let cycles = try await IndexCycle.query(on: req.db).filter(\.$id ~~ cycleIDs).sort(\.$year, .descending).all()
+        let items = cycles.compactMap { c in c.id.map { ($0, c.name, c.year) } }
         return PublicPages.index(req.pageContext, items: items).response()
     }
 

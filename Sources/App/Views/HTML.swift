@@ -20,51 +20,72 @@ public struct HTMLNode: Sendable {
     public static let empty = HTMLNode(kind: .fragment([]))
 
     public func render() -> String {
-        var out = ""
-        out.reserveCapacity(4096)
+        String(decoding: renderBytes(), as: UTF8.self)
+    }
+
+    /// Renders into a byte buffer: pages are built from many small pieces, and appending UTF-8 bytes is far
+    /// cheaper than appending to a String (the public ranking page is rendered on every request).
+    public func renderBytes() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(16 * 1024)
         render(into: &out)
         return out
     }
 
-    func render(into out: inout String) {
+    func render(into out: inout [UInt8]) {
         switch kind {
         case .text(let s): HTMLNode.escape(s, into: &out)
-        case .raw(let s): out += s
+        case .raw(let s): out.append(contentsOf: s.utf8)
         case .fragment(let nodes): for n in nodes { n.render(into: &out) }
         case .void(let name, let attrs):
-            out += "<" + name
+            out.append(0x3C)
+            out.append(contentsOf: name.utf8)
             HTMLNode.renderAttrs(attrs, into: &out)
-            out += ">"
+            out.append(0x3E)
         case .element(let name, let attrs, let children):
-            out += "<" + name
+            out.append(0x3C)
+            out.append(contentsOf: name.utf8)
             HTMLNode.renderAttrs(attrs, into: &out)
-            out += ">"
+            out.append(0x3E)
             for c in children { c.render(into: &out) }
-            out += "</" + name + ">"
+            out.append(contentsOf: [0x3C, 0x2F])
+            out.append(contentsOf: name.utf8)
+            out.append(0x3E)
         }
     }
 
-    static func renderAttrs(_ attrs: [Attr], into out: inout String) {
+    static func renderAttrs(_ attrs: [Attr], into out: inout [UInt8]) {
         for a in attrs {
             guard let value = a.value else { continue }
-            out += " " + a.name
+            out.append(0x20)
+            out.append(contentsOf: a.name.utf8)
             if a.isBoolean { continue }
-            out += "=\""
+            out.append(contentsOf: [0x3D, 0x22])
             escape(value, into: &out)
-            out += "\""
+            out.append(0x22)
         }
     }
 
-    static func escape(_ s: String, into out: inout String) {
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(ch)
+    /// Escapes & < > " ' (text and attribute values alike); copies runs of other bytes in one go.
+    static func escape(_ s: String, into out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { bytes in
+            var start = 0
+            for i in 0..<bytes.count {
+                let replacement: StaticString
+                switch bytes[i] {
+                case 0x26: replacement = "&amp;"
+                case 0x3C: replacement = "&lt;"
+                case 0x3E: replacement = "&gt;"
+                case 0x22: replacement = "&quot;"
+                case 0x27: replacement = "&#39;"
+                default: continue
+                }
+                if i > start { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i])) }
+                replacement.withUTF8Buffer { out.append(contentsOf: $0) }
+                start = i + 1
             }
+            if start < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count])) }
         }
     }
 }

@@ -86,6 +86,6 @@ extension HTMLNode {
     func response(status: HTTPResponseStatus = .ok) -> Response {
         var headers = HTTPHeaders()
         headers.contentType = .html
-        return Response(status: status, headers: headers, body: .init(string: render()))
+        return Response(status: status, headers: headers, body: .init(buffer: ByteBuffer(bytes: renderBytes())))
     }
 }
