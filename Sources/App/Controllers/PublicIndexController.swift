@@ -47,7 +47,22 @@ enum PublicIndexController {
     @Sendable static func cycle(req: Request) async throws -> Response {
         let (header, doc, versions) = try await publication(req)
         let q = (try? req.query.decode(PageQuery.self)) ?? PageQuery()
-        return PublicPages.cycle(req.pageContext, header: header, document: doc, versions: versions, group: q.group, page: max(1, q.page ?? 1)).response()
+        let page = max(1, q.page ?? 1)
+        // For visitors who are not signed in, a page is a pure function of the immutable publication, the
+        // language and the query: rendered once per process, then served from memory.
+        let key = req.currentUser == nil
+            ? [header.digest, String(header.number), req.lang.rawValue, String(versions.count), q.group ?? "*", String(page)].joined(separator: "|")
+            : nil
+        if let key, let bytes = PublicationCache.shared.page(key) { return htmlResponse(bytes) }
+        let bytes = PublicPages.cycle(req.pageContext, header: header, document: doc, versions: versions, group: q.group, page: page).renderBytes()
+        if let key { PublicationCache.shared.putPage(key, bytes) }
+        return htmlResponse(bytes)
+    }
+
+    static func htmlResponse(_ bytes: [UInt8]) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        return Response(status: .ok, headers: headers, body: .init(buffer: ByteBuffer(bytes: bytes)))
     }
 
     @Sendable static func unit(req: Request) async throws -> Response {
@@ -92,6 +107,16 @@ struct PublishedDocument: Sendable {
 final class PublicationCache: Sendable {
     static let shared = PublicationCache()
     private let entries = Mutex<[UUID: PublishedDocument]>([:])
+    private let pages = Mutex<[String: [UInt8]]>([:])
+
+    func page(_ key: String) -> [UInt8]? { pages.withLock { $0[key] } }
+
+    func putPage(_ key: String, _ bytes: [UInt8]) {
+        pages.withLock { p in
+            if p.count > 1_000 { p.removeAll() }
+            p[key] = bytes
+        }
+    }
 
     func get(_ id: UUID) -> PublishedDocument? { entries.withLock { $0[id] } }
 
