@@ -33,6 +33,7 @@ func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(LanguageMiddleware())
     app.middleware.use(ErrorPageMiddleware())
+    app.middleware.use(InputSanityMiddleware())
     app.middleware.use(CSRFMiddleware())
     app.middleware.use(SessionAuthMiddleware())
 

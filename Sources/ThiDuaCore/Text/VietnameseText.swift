@@ -10,7 +10,7 @@ public enum VietnameseText {
         var out = ""
         out.reserveCapacity(nfc.utf8.count)
         var pendingSpace = false
-        for ch in nfc {
+        for ch in nfc where ch != "\u{0000}" {
             if ch.isWhitespace || ch.isNewline {
                 pendingSpace = !out.isEmpty
             } else {
