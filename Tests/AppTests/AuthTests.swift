@@ -94,6 +94,26 @@ import VaporTesting
         }
     }
 
+    /// A form large enough to arrive in several chunks through a real socket: the middlewares that read the
+    /// body must leave it to the handler (consuming the stream twice would hang the request).
+    @Test func largeFormsThroughARealServerAreReadOnce() async throws {
+        try await withApp { app in
+            let f = try await Fixture.make(on: app.db)
+            let id = try await app.makeUser("admin", grants: [(.systemAdmin, f.root)])
+            let b = try await Browser.signIn(id, on: app.db)
+            var headers = b.headers()
+            headers.contentType = .urlEncodedForm
+            let body = b.form(["code": "BIG", "name": "Phòng lớn", "kind": "office", "parent_id": f.snv.uuidString,
+                               "reason": String(repeating: "x", count: 300_000)])
+            try await app.testing(method: .running(port: 0)).test(.POST, "/units", headers: headers, body: ByteBuffer(string: body)) { res in
+                // The client follows the redirect to the new unit's page.
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains("Phòng lớn"))
+            }
+            #expect(try await Unit.query(on: app.db).filter(\.$code == "BIG").count() == 1)
+        }
+    }
+
     @Test func redirectsStayOnThisSite() {
         #expect(AuthController.safeNext("//evil.example/x") == "/")
         #expect(AuthController.safeNext("https://evil.example") == "/")

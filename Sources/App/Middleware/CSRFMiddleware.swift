@@ -33,7 +33,8 @@ struct CSRFMiddleware: AsyncMiddleware {
     static func submittedToken(_ req: Request) async throws -> String? {
         if let q = try? req.query.get(String.self, at: fieldName) { return q }
         if req.body.data == nil {
-            _ = try await req.body.collect(upTo: req.application.config.maxUploadBytes + 64 * 1024)
+            // The future-based collect stores the body on the request (the AsyncSequence one would consume it).
+            _ = try await req.body.collect(max: req.application.config.maxUploadBytes + 64 * 1024).get()
         }
         return try? req.content.get(String.self, at: fieldName)
     }

@@ -9,7 +9,7 @@ struct InputSanityMiddleware: AsyncMiddleware {
             throw Abort(.badRequest)
         }
         if request.headers.contentType == .urlEncodedForm {
-            if request.body.data == nil { _ = try await request.body.collect(upTo: 1024 * 1024) }
+            if request.body.data == nil { _ = try await request.body.collect(max: 1024 * 1024).get() }
             if let body = request.body.data, Self.containsNUL(body.getString(at: body.readerIndex, length: body.readableBytes) ?? "") {
                 throw Abort(.badRequest)
             }
