@@ -183,6 +183,7 @@ S = {
 "column.criterion": ("Mã tiêu chí", "Criterion code"), "column.value": ("Giá trị", "Value"),
 "nav.index": ("Chỉ số CCHC", "PAR Index"), "nav.public": ("Kết quả công khai", "Public results"),
 "index.title": ("Chỉ số cải cách hành chính", "PAR Index"), "index.mine": ("Phiếu chấm của đơn vị tôi", "My units' score sheets"),
+"index.toAppraise": ("Phiếu cần thẩm định", "Score sheets to appraise"),
 "fw.title": ("Bộ tiêu chí", "Criteria frameworks"), "fw.none": ("Chưa có bộ tiêu chí nào.", "No framework yet."),
 "fw.problems": ("Bộ tiêu chí chưa dùng được", "The framework cannot be used"),
 "fw.import": ("Nhập bộ tiêu chí (JSON)", "Import a framework (JSON)"), "fw.file": ("Tệp bộ tiêu chí", "Framework file"),

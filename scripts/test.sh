@@ -10,6 +10,7 @@
 # Everything it starts (PostgreSQL, the app server) is stopped on exit, pass or fail.
 #
 # Environment:
+#   SKIP_SQLITE=1         skip the SQLite stage (to iterate on the other stages)
 #   SKIP_PG=1             skip the PostgreSQL stage
 #   SKIP_BROWSER=1        skip the browser stage
 #   UPDATE_SCREENSHOTS=1  the browser suite also writes docs/screenshots/*.png
@@ -25,6 +26,7 @@ PG_PORT=${THIDUA_TEST_PG_PORT:-55432}
 APP_PORT=${THIDUA_TEST_APP_PORT:-18080}
 APP_BIN="$ROOT/.build/debug/thidua"
 CHROMIUM=/usr/bin/chromium
+SKIP_SQLITE=${SKIP_SQLITE:-0}
 SKIP_PG=${SKIP_PG:-0}
 SKIP_BROWSER=${SKIP_BROWSER:-0}
 UPDATE_SCREENSHOTS=${UPDATE_SCREENSHOTS:-0}
@@ -133,8 +135,12 @@ banner "2/5 swift build --build-tests"
 swift build --build-tests
 
 # ---------------------------------------------------------------------------------------------------------
-banner "3/5 swift test (SQLite)"
-env -u THIDUA_TEST_DATABASE_URL -u DATABASE_URL swift test --skip-build
+if [[ $SKIP_SQLITE == 1 ]]; then
+    banner "3/5 swift test (SQLite) — skipped (SKIP_SQLITE=1)"
+else
+    banner "3/5 swift test (SQLite)"
+    env -u THIDUA_TEST_DATABASE_URL -u DATABASE_URL swift test --skip-build
+fi
 
 # ---------------------------------------------------------------------------------------------------------
 if [[ $SKIP_PG == 1 ]]; then

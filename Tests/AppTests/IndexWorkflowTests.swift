@@ -79,7 +79,12 @@ import VaporTesting
             #expect(try await app.post("/index/assessments/\(aid)/scores", as: p.canbo, form: ["v_2.1": "6"]).status == .badRequest)
 
             // Appraisal round 1: a different value needs a reason; an explanation is requested.
+            #expect(!(try await app.get("/index", as: p.thamdinh).text.contains("Phiếu cần thẩm định")))
             #expect(try await app.post("/index/cycles/\(cid)/phase", as: p.cchc, form: ["target": "appraisal_1"]).status == .seeOther)
+            // The appraiser's worklist lists the sheets of the round.
+            let worklist = try await app.get("/index", as: p.thamdinh).text
+            #expect(worklist.contains("Phiếu cần thẩm định"))
+            #expect(worklist.contains("/index/assessments/\(aid)"))
             let noReason = try await app.post("/index/assessments/\(aid)/appraise", as: p.thamdinh, form: ["a_2.1": "4", "ver_2.1": "1"])
             #expect(noReason.status == .badRequest)
             #expect(noReason.text.contains("phải nêu lý do"))

@@ -11,8 +11,11 @@ enum CycleController {
         let scope = try await UnitQueries.scope(of: user, .viewIndex, on: req.db)
         let q = IndexAssessment.query(on: req.db).with(\.$unit).with(\.$cycle)
         if let scope { q.filter(\.$unit.$id ~~ scope) }
-        let mine = user.can(.selfAssess) || user.can(.explain) ? try await q.all().filter { $0.cycle.phase != .published } : []
-        return IndexPages.home(req.pageContext, cycles: cycles, mine: mine, user: user).response()
+        let open = (user.can(.selfAssess) || user.can(.explain) || user.can(.appraise)) ? try await q.all() : []
+        // A unit's own sheets while its cycle runs; an appraiser's worklist while a cycle is in an appraisal round.
+        let mine = user.can(.selfAssess) || user.can(.explain) ? open.filter { $0.cycle.phase != .published } : []
+        let toAppraise = user.can(.appraise) ? open.filter { [.appraisal1, .appraisal2].contains($0.cycle.phase) } : []
+        return IndexPages.home(req.pageContext, cycles: cycles, mine: mine, toAppraise: toAppraise, user: user).response()
     }
 
     struct CycleForm: Content {

@@ -291,6 +291,7 @@ extension Catalog {
         "import.validRows": "Valid rows",
         "index.mine": "My units' score sheets",
         "index.title": "PAR Index",
+        "index.toAppraise": "Score sheets to appraise",
         "layout.footer": "ThiDua — the province's administrative-reform emulation platform. Demo data is fictional.",
         "layout.skip": "Skip to main content",
         "layout.tagline": "Administrative-reform emulation",

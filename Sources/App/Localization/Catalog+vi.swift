@@ -291,6 +291,7 @@ extension Catalog {
         "import.validRows": "Dòng hợp lệ",
         "index.mine": "Phiếu chấm của đơn vị tôi",
         "index.title": "Chỉ số cải cách hành chính",
+        "index.toAppraise": "Phiếu cần thẩm định",
         "layout.footer": "ThiDua — nền tảng thi đua đẩy mạnh cải cách hành chính của tỉnh. Dữ liệu mẫu là mô phỏng.",
         "layout.skip": "Bỏ qua đến nội dung chính",
         "layout.tagline": "Thi đua cải cách hành chính",

@@ -2,7 +2,7 @@ import Foundation
 import ThiDuaCore
 
 enum IndexPages {
-    static func home(_ ctx: PageContext, cycles: [IndexCycle], mine: [IndexAssessment], user: CurrentUser) -> HTMLNode {
+    static func home(_ ctx: PageContext, cycles: [IndexCycle], mine: [IndexAssessment], toAppraise: [IndexAssessment], user: CurrentUser) -> HTMLNode {
         let t = ctx.t
         return Layout.page(ctx, title: t("index.title")) {
             H.h1 { t("index.title") }
@@ -11,17 +11,8 @@ enum IndexPages {
                 if user.can(.manageCycles) { H.a(.class("button"), .href(SiteURL.cycleNew.path)) { t("cycle.new") } }
                 H.a(.class("button secondary"), .href(SiteURL.publicIndex.path)) { t("public.title") }
             }
-            if !mine.isEmpty {
-                H.h2 { t("index.mine") }
-                H.ul {
-                    for a in mine {
-                        H.li {
-                            H.a(.href(SiteURL.assessment(a.id ?? UUID()).path)) { a.unit.name + " — " + a.cycle.name }
-                            " (" + t("phase." + a.cycle.phaseRaw) + ", " + t("status." + a.statusRaw) + ")"
-                        }
-                    }
-                }
-            }
+            sheetList(t, title: "index.mine", mine)
+            sheetList(t, title: "index.toAppraise", toAppraise.sorted { ($0.unit.sortKey, $0.cycle.name) < ($1.unit.sortKey, $1.cycle.name) })
             H.h2 { t("cycle.list") }
             if cycles.isEmpty {
                 H.p(.class("notice")) { t("cycle.none") }
@@ -37,6 +28,21 @@ enum IndexPages {
                                 H.td { t(c.phase.labelKey) }
                             }
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    @HTMLBuilder
+    private static func sheetList(_ t: Localizer, title: String, _ sheets: [IndexAssessment]) -> [HTMLNode] {
+        if !sheets.isEmpty {
+            H.h2 { t(title) }
+            H.ul {
+                for a in sheets {
+                    H.li {
+                        H.a(.href(SiteURL.assessment(a.id ?? UUID()).path)) { a.unit.name + " — " + a.cycle.name }
+                        " (" + t("phase." + a.cycle.phaseRaw) + ", " + t("status." + a.statusRaw) + ")"
                     }
                 }
             }
