@@ -71,6 +71,25 @@ enum SiteURL: Sendable {
     case publicCycle(UUID)
     case publicUnit(UUID, UUID)
 
+    case plans
+    case planNew
+    case plan(UUID)
+    case planEdit(UUID)
+    case planStatus(UUID)
+    case planTaskNew(UUID)
+    case planTasks(UUID)
+    case planImport(UUID)
+    case planImportBatch(UUID, UUID)
+    case task(UUID)
+    case taskEdit(UUID)
+    case taskReports(UUID)
+    case taskEvidence(UUID)
+    case followUp
+    case overdue
+    case planReport
+    case planReportExport(String)
+    case followUpRules
+
     var path: String {
         switch self {
         case .home: "/"
@@ -135,6 +154,24 @@ enum SiteURL: Sendable {
         case .publicIndex: "/public/index"
         case .publicCycle(let id): "/public/index/\(id)"
         case .publicUnit(let c, let u): "/public/index/\(c)/units/\(u)"
+        case .plans: "/plans"
+        case .planNew: "/plans/new"
+        case .plan(let id): "/plans/\(id)"
+        case .planEdit(let id): "/plans/\(id)/edit"
+        case .planStatus(let id): "/plans/\(id)/status"
+        case .planTaskNew(let id): "/plans/\(id)/tasks/new"
+        case .planTasks(let id): "/plans/\(id)/tasks"
+        case .planImport(let id): "/plans/\(id)/import"
+        case .planImportBatch(let id, let b): "/plans/\(id)/import/\(b)"
+        case .task(let id): "/tasks/\(id)"
+        case .taskEdit(let id): "/tasks/\(id)/edit"
+        case .taskReports(let id): "/tasks/\(id)/reports"
+        case .taskEvidence(let id): "/tasks/evidence/\(id)"
+        case .followUp: "/followup"
+        case .overdue: "/followup/overdue"
+        case .planReport: "/followup/report"
+        case .planReportExport(let format): "/followup/report/\(format)"
+        case .followUpRules: "/followup/rules"
         }
     }
 }

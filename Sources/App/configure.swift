@@ -3,6 +3,7 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import SQLKit
 import Vapor
+import ThiDuaCore
 
 /// Builds the application: configuration, database, migrations, middleware, routes and commands.
 public func configure(_ app: Application) async throws {
@@ -42,6 +43,8 @@ func configure(_ app: Application, config: AppConfig) async throws {
         app.middleware.use(FileMiddleware(publicDirectory: dir.hasSuffix("/") ? dir : dir + "/"))
     }
     try routes(app)
+    let fixedToday = config.fixedToday
+    app.metricSources = [TaskOnTimeMetricSource(today: { fixedToday ?? CivilDate.today() })]
     Commands.register(app)
 }
 
@@ -53,6 +56,7 @@ enum Migrations {
         app.migrations.add(M004_CreateAudit())
         app.migrations.add(M005_CreateIndexes())
         app.migrations.add(M006_CreateParIndex())
+        app.migrations.add(M007_CreatePlans())
     }
 
     /// SQLite settings that make writes durable and let readers work while one writes.

@@ -274,30 +274,15 @@ enum AssessmentController {
                 .response(status: .unprocessableEntity)
         }
         guard ctx.fw.leafIndex[code] != nil else { return try await fail("evidence.chooseCriterion") }
-        var blob: EvidenceBlob?
-        var fileName: String?
-        if let file = u.file, file.data.readableBytes > 0 {
-            let limit = req.application.config.maxUploadBytes
-            guard file.data.readableBytes <= limit else { return try await fail("import.tooLarge", String(req.application.config.maxUploadMB)) }
-            let bytes = Array(file.data.readableBytesView)
-            guard let type = EvidenceType.sniff(bytes) else { return try await fail("evidence.badType") }
-            let data = Data(bytes)
-            blob = EvidenceBlob(sha256: Digest.sha256(data), mediaType: type.mediaType, data: data)
-            var name = VietnameseText.normalize(file.filename).replacingOccurrences(of: "/", with: "_")
-            if name.isEmpty || name.count > 200 { name = "tai-lieu." + type.fileExtension }
-            fileName = name
+        let accepted: EvidenceFiles.Accepted
+        switch EvidenceFiles.accept(file: u.file, docNumber: u.doc_number, docDate: u.doc_date, docIssuer: u.doc_issuer,
+                                    limitBytes: req.application.config.maxUploadBytes, limitMB: req.application.config.maxUploadMB) {
+        case .failure(let r): return try await fail(r.key, r.argument)
+        case .success(nil): return try await fail("evidence.fileOrReference")
+        case .success(let a?): accepted = a
         }
-        let number = VietnameseText.normalize(u.doc_number ?? "")
-        let issuer = VietnameseText.normalize(u.doc_issuer ?? "")
-        let date = CivilDate(parsing: u.doc_date ?? "")
-        if blob == nil {
-            guard !number.isEmpty else { return try await fail("evidence.fileOrReference") }
-            if !(u.doc_date ?? "").trimmingCharacters(in: .whitespaces).isEmpty && date == nil { return try await fail("problem.invalidDate", u.doc_date ?? "") }
-        }
-        if number.count > 100 || issuer.count > 255 { return try await fail("problem.tooLong", "255") }
         let actor = ctx.user
-        let newBlob = blob
-        let name = fileName
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
         try await req.db.writing(as: actor.actor, reason: "evidence") { tx, audit in
             var score = try await IndexScore.query(on: tx).filter(\.$assessment.$id == assessmentID).filter(\.$criterionCode == code).first()
             if score == nil {
@@ -306,16 +291,16 @@ enum AssessmentController {
                 audit.created(s)
                 score = s
             }
-            if let b = newBlob, try await EvidenceBlob.find(b.id, on: tx) == nil { try await b.create(on: tx) }
+            try await EvidenceFiles.store(accepted.blob, on: tx)
             let e = IndexEvidence()
             e.$score.id = try score!.requireID()
-            e.blobSHA256 = newBlob?.id
-            e.fileName = name
-            e.docNumber = number.isEmpty ? nil : number
-            e.docDate = date?.iso
-            e.docIssuer = issuer.isEmpty ? nil : issuer
+            e.blobSHA256 = accepted.blob?.id
+            e.fileName = accepted.fileName
+            e.docNumber = accepted.docNumber
+            e.docDate = accepted.docDate?.iso
+            e.docIssuer = accepted.docIssuer
             e.addedBy = actor.username
-            e.addedMillis = Int64(Date().timeIntervalSince1970 * 1000)
+            e.addedMillis = now
             try await e.create(on: tx)
             audit.created(e)
         }
@@ -329,12 +314,6 @@ enum AssessmentController {
         else { throw AppError.notFound }
         guard let a = try await IndexAssessment.find(e.score.$assessment.id, on: req.db) else { throw AppError.notFound }
         _ = try await req.require(.viewIndex, on: a.$unit.id)
-        guard let blob = try await EvidenceBlob.find(sha, on: req.db) else { throw AppError.notFound }
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: blob.mediaType)
-        let name = (e.fileName ?? "tai-lieu").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "tai-lieu"
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename*=UTF-8''\(name)")
-        headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
-        return Response(status: .ok, headers: headers, body: .init(data: blob.data))
+        return try await EvidenceFiles.download(sha256: sha, fileName: e.fileName, on: req.db)
     }
 }

@@ -10,7 +10,7 @@ enum HomeController {
         }
         let scope = try await UnitTree.subtreeIDs(of: AccessPolicy.scopeRoots(user.grants, .viewUnits), on: req.db)
         let today = CivilDate.today()
-        var model = HomePage.Model(unitCount: 0, peopleCount: 0, blockCount: 0, grants: [])
+        var model = HomePage.Model(unitCount: 0, peopleCount: 0, blockCount: 0, grants: [], followUp: nil)
         if !scope.isEmpty {
             model.unitCount = try await Unit.query(on: req.db).filter(\.$id ~~ scope)
                 .group(.or) { $0.filter(\.$validTo == nil).filter(\.$validTo >= today.iso) }.count()
@@ -21,6 +21,7 @@ enum HomeController {
         let units = try await Unit.query(on: req.db).filter(\.$id ~~ unitIDs).all()
         let names = Dictionary(uniqueKeysWithValues: units.compactMap { u in u.id.map { ($0, u.name) } })
         model.grants = user.grants.map { (ctx.t($0.role.labelKey), names[$0.unitID] ?? "", $0.unitID) }
+        if user.can(.viewPlans) { model.followUp = try await PlanService.notifications(for: user, today: req.today, limit: 10, on: req.db) }
         return HomePage.dashboard(ctx, user: user, model: model).response()
     }
 }
@@ -31,6 +32,7 @@ enum HomePage {
         var peopleCount: Int
         var blockCount: Int
         var grants: [(role: String, unit: String, unitID: UUID)]
+        var followUp: PlanService.FollowUpPage?
     }
 
     static func publicLanding(_ ctx: PageContext) -> HTMLNode {
@@ -74,6 +76,7 @@ enum HomePage {
                     }
                 }
             }
+            if let f = model.followUp { PlanPages.homePanel(ctx, page: f) }
             H.h2 { t("home.myRoles") }
             if model.grants.isEmpty {
                 H.p(.class("muted")) { t("home.noRoles") }

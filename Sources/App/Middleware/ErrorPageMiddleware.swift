@@ -15,7 +15,10 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             switch error {
             case let e as AppError:
                 status = e.status
-                if case .badRequest(let k) = e { key = k } else { key = "error.\(status.code)" }
+                switch e {
+                case .badRequest(let k), .refused(let k): key = k
+                default: key = "error.\(status.code)"
+                }
             case let e as any AbortError:
                 status = e.status
                 key = e.reason == "csrf" ? "error.csrf" : "error.\(status.code)"

@@ -1,4 +1,5 @@
 import Vapor
+import ThiDuaCore
 
 /// Every setting the server reads, in one place, with defaults. Documented in docs/configuration.md.
 struct AppConfig: Sendable {
@@ -20,6 +21,9 @@ struct AppConfig: Sendable {
     var logJSON = false
     /// bcrypt work factor; 12 takes about a quarter of a second per sign-in on this class of machine.
     var bcryptCost = 12
+    /// The date the server takes as today. Only for tests, training and demonstrations ("what happens when this
+    /// task goes overdue"); never set in production.
+    var fixedToday: CivilDate?
 
     var maxUploadBytes: Int { maxUploadMB * 1024 * 1024 }
 
@@ -37,6 +41,7 @@ struct AppConfig: Sendable {
         ("THIDUA_MAX_UPLOAD_MB", "dung lượng tệp tải lên tối đa / upload limit in MB (20)"),
         ("THIDUA_LOG_FORMAT", "text | json (text)"),
         ("THIDUA_BCRYPT_COST", "độ khó bcrypt / bcrypt cost 4–15 (12)"),
+        ("THIDUA_TODAY", "ngày hệ thống dùng làm \"hôm nay\", chỉ để kiểm thử/tập huấn / fixed date for tests and training (unset)"),
     ]
 
     /// Reads the environment; a malformed value is reported by name (never by value: it may be a secret).
@@ -68,6 +73,9 @@ struct AppConfig: Sendable {
         if let v = int("THIDUA_MAX_UPLOAD_MB", 1...1024) { c.maxUploadMB = v }
         if let f = env["THIDUA_LOG_FORMAT"] { c.logJSON = f == "json" }
         if let v = int("THIDUA_BCRYPT_COST", 4...15) { c.bcryptCost = v }
+        if let d = env["THIDUA_TODAY"], !d.isEmpty {
+            if let date = CivilDate(parsing: d) { c.fixedToday = date } else { bad.append("THIDUA_TODAY") }
+        }
         if !bad.isEmpty {
             throw ConfigError(names: bad)
         }
@@ -87,4 +95,13 @@ extension Application {
         get { storage[AppConfigKey.self] ?? AppConfig() }
         set { storage[AppConfigKey.self] = newValue }
     }
+}
+
+extension Application {
+    /// Today as the server sees it: the calendar date in Vietnam, unless a test or training run fixed it.
+    var today: CivilDate { config.fixedToday ?? CivilDate.today() }
+}
+
+extension Request {
+    var today: CivilDate { application.today }
 }

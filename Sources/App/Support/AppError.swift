@@ -5,6 +5,8 @@ import Vapor
 enum AppError: Error, Sendable {
     case notFound
     case forbidden
+    /// Refused, with the reason in words (e.g. "your unit does not lead this task").
+    case refused(key: String)
     case notSignedIn
     case badRequest(key: String)
     /// A form with field-level problems; the handler re-renders the form instead of throwing this.
@@ -19,7 +21,7 @@ extension AppError: AbortError {
     var status: HTTPResponseStatus {
         switch self {
         case .notFound: .notFound
-        case .forbidden: .forbidden
+        case .forbidden, .refused: .forbidden
         case .notSignedIn: .unauthorized
         case .badRequest, .invalid: .badRequest
         case .conflict: .conflict

@@ -34,6 +34,7 @@ enum Layout {
             if u.can(.viewUnits) { items.append((SiteURL.units.path, t("nav.units"))) }
             if u.can(.viewBlocks) { items.append((SiteURL.blocks.path, t("nav.blocks"))) }
             if u.can(.viewPeople) { items.append((SiteURL.people.path, t("nav.people"))) }
+            if u.can(.viewPlans) { items.append((SiteURL.plans.path, t("nav.plans"))) }
             if u.can(.viewIndex) { items.append((SiteURL.indexHome.path, t("nav.index"))) }
             if u.can(.importData) { items.append((SiteURL.imports.path, t("nav.import"))) }
             if u.can(.manageUsers) { items.append((SiteURL.users.path, t("nav.users"))) }

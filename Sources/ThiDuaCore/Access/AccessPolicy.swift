@@ -45,6 +45,14 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case explain
     case approveResults = "approve_results"
     case publishResults = "publish_results"
+    // PAR plans and tasks
+    /// See plans, tasks, progress, follow-up lists and progress reports inside the scope.
+    case viewPlans = "view_plans"
+    /// Write plans and their tasks for the units in scope (the province's plans need it on the root unit);
+    /// issue and close them; edit the follow-up rules (province-wide).
+    case managePlans = "manage_plans"
+    /// Report progress, with evidence, on the tasks a unit in scope leads.
+    case reportProgress = "report_progress"
 }
 
 public struct Grant: Hashable, Sendable, Codable {
@@ -63,20 +71,23 @@ public enum AccessPolicy {
     public static let table: [Role: Set<Action>] = [
         // The system administrator runs the installation; scoring, appraising and approving are left to the
         // people whose job it is, so an admin cannot quietly change a unit's index.
-        .systemAdmin: Set(Action.allCases).subtracting([.selfAssess, .submitAssessment, .appraise, .explain, .approveResults, .publishResults]),
+        .systemAdmin: Set(Action.allCases).subtracting([.selfAssess, .submitAssessment, .appraise, .explain, .approveResults, .publishResults, .reportProgress]),
         .reformOffice: [
             .viewUnits, .editUnits, .mergeUnits, .viewBlocks, .editBlocks, .viewPeople, .editPeople,
             .viewPersonSensitive, .importData, .exportData, .viewAudit,
             .viewIndex, .manageFrameworks, .manageCycles, .appraise, .publishResults,
+            .viewPlans, .managePlans,
         ],
         .unitHead: [
             .viewUnits, .viewBlocks, .viewPeople, .editPeople, .viewPersonSensitive, .exportData, .viewAudit,
             .viewIndex, .selfAssess, .submitAssessment, .explain,
+            .viewPlans, .managePlans, .reportProgress,
         ],
-        .unitOfficer: [.viewUnits, .viewBlocks, .viewPeople, .editPeople, .exportData, .viewIndex, .selfAssess, .explain],
-        .appraiser: [.viewUnits, .viewBlocks, .viewPeople, .viewIndex, .appraise],
-        .councilMember: [.viewUnits, .viewBlocks, .viewPeople, .viewPersonSensitive, .viewIndex, .approveResults],
-        .leader: [.viewUnits, .viewBlocks, .viewPeople, .viewPersonSensitive, .exportData, .viewAudit, .viewIndex],
+        .unitOfficer: [.viewUnits, .viewBlocks, .viewPeople, .editPeople, .exportData, .viewIndex, .selfAssess, .explain,
+                       .viewPlans, .reportProgress],
+        .appraiser: [.viewUnits, .viewBlocks, .viewPeople, .viewIndex, .appraise, .viewPlans],
+        .councilMember: [.viewUnits, .viewBlocks, .viewPeople, .viewPersonSensitive, .viewIndex, .approveResults, .viewPlans],
+        .leader: [.viewUnits, .viewBlocks, .viewPeople, .viewPersonSensitive, .exportData, .viewAudit, .viewIndex, .viewPlans],
     ]
 
     public static func permits(_ role: Role, _ action: Action) -> Bool {

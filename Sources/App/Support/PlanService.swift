@@ -1,0 +1,336 @@
+import Fluent
+import Foundation
+import SQLKit
+import ThiDuaCore
+
+/// Queries and computations behind the plan pages, the follow-up lists, the progress reports and the
+/// on-time metric. Rules live in ThiDuaCore (`TaskRules`, `Rollup`, `PlanCheck`, `OnTimeRate`); this file only
+/// loads what they need.
+enum PlanService {
+    // MARK: Plans and their task trees
+
+    struct Node: Sendable {
+        let task: PlanTask
+        let depth: Int
+        let status: TaskStatus
+        let alert: TaskRules.Alert?
+        let daysLate: Int
+        /// For a task with sub-tasks: how its progress was computed from them.
+        let rollup: Rollup?
+        let leadName: String
+    }
+
+    struct PlanView: Sendable {
+        let plan: Plan
+        let unitName: String
+        let parentPlan: Plan?
+        let nodes: [Node]
+        let overall: Rollup
+        let problems: [PlanCheck.Problem]
+        let counts: [TaskStatus: Int]
+    }
+
+    static func planView(_ plan: Plan, today: CivilDate, on db: any Database) async throws -> PlanView {
+        let planID = try plan.requireID()
+        let rules = try await ProvinceSetting.followUpRules(on: db)
+        let tasks = try await PlanTask.query(on: db).filter(\.$plan.$id == planID).sort(\.$sortKey).all()
+        let unitIDs = Set(tasks.map { $0.$leadUnit.id } + [plan.$unit.id])
+        let names = try await unitNames(unitIDs, on: db)
+        let children = Dictionary(grouping: tasks, by: { $0.$parent.id })
+        var nodes: [Node] = []
+        var counts: [TaskStatus: Int] = [:]
+        // Progress of a task: its own report for a leaf, the roll-up of its children otherwise (memoised).
+        var memo: [UUID: (Points?, Rollup?)] = [:]
+        func progress(_ t: PlanTask, guardDepth: Int = 0) -> (Points?, Rollup?) {
+            guard let id = t.id else { return (t.progress, nil) }
+            if let m = memo[id] { return m }
+            let kids = children[id] ?? []
+            guard !kids.isEmpty, guardDepth < 16 else {
+                memo[id] = (t.progress, nil)
+                return (t.progress, nil)
+            }
+            let r = Rollup.of(kids.map { Rollup.Child(progress: progress($0, guardDepth: guardDepth + 1).0, weight: $0.weight) })
+            memo[id] = (r.progress, r)
+            return (r.progress, r)
+        }
+        func walk(_ parent: UUID?, depth: Int) {
+            for t in children[parent] ?? [] {
+                let facts = t.facts
+                let status = TaskRules.status(facts, today: today, rules: rules)
+                counts[status, default: 0] += 1
+                nodes.append(Node(
+                    task: t, depth: depth, status: status, alert: plan.status == .issued ? TaskRules.alert(facts, today: today, rules: rules) : nil,
+                    daysLate: TaskRules.daysLate(facts, today: today, rules: rules), rollup: progress(t).1,
+                    leadName: names[t.$leadUnit.id] ?? ""))
+                if depth < 16, let id = t.id { walk(id, depth: depth + 1) }
+            }
+        }
+        walk(nil, depth: 0)
+        let tops = children[nil] ?? []
+        let overall = Rollup.of(tops.map { Rollup.Child(progress: progress($0).0, weight: $0.weight) })
+        let parentPlan = try await plan.$parentPlan.get(on: db)
+        return PlanView(plan: plan, unitName: names[plan.$unit.id] ?? "", parentPlan: parentPlan, nodes: nodes, overall: overall,
+                        problems: problems(plan, tasks), counts: counts)
+    }
+
+    static func problems(_ plan: Plan, _ tasks: [PlanTask]) -> [PlanCheck.Problem] {
+        let summaries = tasks.map { t in
+            PlanCheck.TaskSummary(
+                label: t.code + " " + String(t.title.prefix(60)), area: t.contentArea, hasTarget: t.targetE4 != nil && !(t.targetUnit ?? "").isEmpty,
+                hasOutput: t.outputKind != nil && !(t.output ?? "").isEmpty, hasOwner: !(t.officer ?? "").isEmpty, due: t.due)
+        }
+        return PlanCheck.problems(summaries, fromYear: plan.yearFrom, toYear: plan.yearTo,
+                                  required: Set(ContentArea.allCases).subtracting(plan.exempt))
+    }
+
+    static func unitNames(_ ids: Set<UUID>, on db: any Database) async throws -> [UUID: String] {
+        guard !ids.isEmpty else { return [:] }
+        var out: [UUID: String] = [:]
+        for u in try await Unit.query(on: db).filter(\.$id ~~ ids).field(\.$id).field(\.$name).all() {
+            if let id = u.id { out[id] = u.name }
+        }
+        return out
+    }
+
+    /// Re-derives every stored effective due date after the rules changed (weekends, holidays).
+    static func recomputeEffectiveDue(_ rules: FollowUpRules, on tx: any Database) async throws -> Int {
+        var changed = 0
+        let tasks = try await PlanTask.query(on: tx).field(\.$id).field(\.$dueOn).field(\.$effectiveDueOn).all()
+        var byNew: [String: [UUID]] = [:]
+        for t in tasks {
+            guard let id = t.id, let due = CivilDate(parsing: t.dueOn) else { continue }
+            let eff = rules.effectiveDue(due).iso
+            if eff != t.effectiveDueOn { byNew[eff, default: []].append(id) }
+        }
+        for (eff, ids) in byNew {
+            for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+                try await PlanTask.query(on: tx).filter(\.$id ~~ chunk).set(\.$effectiveDueOn, to: eff).update()
+                changed += chunk.count
+            }
+        }
+        return changed
+    }
+
+    // MARK: Follow-up
+
+    struct FollowUpRow: Sendable {
+        let taskID: UUID
+        let code: String
+        let title: String
+        let planTitle: String
+        let leadName: String
+        let officer: String?
+        let due: CivilDate
+        let status: TaskStatus
+        let alert: TaskRules.Alert
+        let daysLate: Int
+        let progress: Points?
+    }
+
+    struct FollowUpPage: Sendable {
+        let rows: [FollowUpRow]
+        let total: Int
+    }
+
+    /// Tasks of issued plans, not completed, led by a unit in `scope` (nil: everywhere), whose alert is at least
+    /// `minimum` today: one indexed range query on (completed_on, effective_due_on), most overdue first.
+    static func followUp(scope: Set<UUID>?, minimum: TaskRules.Alert, today: CivilDate, rules: FollowUpRules, page: Int = 1,
+                         pageSize: Int = 100, on db: any Database) async throws -> FollowUpPage {
+        if let scope, scope.isEmpty { return FollowUpPage(rows: [], total: 0) }
+        let last: CivilDate
+        switch minimum {
+        case .dueSoon: last = today.adding(days: rules.dueSoonDays)
+        case .officer: last = today.adding(days: -1)
+        case .unitHead: last = today.adding(days: -max(1, rules.headAfterDays))
+        case .reformOffice: last = today.adding(days: -max(1, rules.reformOfficeAfterDays))
+        }
+        let q = PlanTask.query(on: db)
+            .join(Plan.self, on: \PlanTask.$plan.$id == \Plan.$id)
+            .filter(Plan.self, \.$statusRaw == PlanStatus.issued.rawValue)
+            .filter(\.$completedOn == nil)
+            .filter(\.$effectiveDueOn <= last.iso)
+        if let scope { q.filter(\.$leadUnit.$id ~~ scope) }
+        let total = try await q.count()
+        let tasks = try await q.copy().sort(\.$effectiveDueOn).sort(\.$sortKey)
+            .range(((max(1, page) - 1) * pageSize)..<(max(1, page) * pageSize)).all()
+        let names = try await unitNames(Set(tasks.map { $0.$leadUnit.id }), on: db)
+        var titles: [UUID: String] = [:]
+        for t in tasks {
+            if titles[t.$plan.id] == nil, let plan = try? t.joined(Plan.self) { titles[t.$plan.id] = plan.title }
+        }
+        let rows = tasks.compactMap { t -> FollowUpRow? in
+            guard let id = t.id, let alert = TaskRules.alert(t.facts, today: today, rules: rules) else { return nil }
+            return FollowUpRow(
+                taskID: id, code: t.code, title: t.title, planTitle: titles[t.$plan.id] ?? "", leadName: names[t.$leadUnit.id] ?? "",
+                officer: t.officer, due: CivilDate(parsing: t.effectiveDueOn) ?? t.due, status: TaskRules.status(t.facts, today: today, rules: rules),
+                alert: alert, daysLate: TaskRules.daysLate(t.facts, today: today, rules: rules), progress: t.progress)
+        }
+        return FollowUpPage(rows: rows, total: total)
+    }
+
+    /// Where each of the user's grants sits on the escalation ladder (officer → unit head → reform office):
+    /// the least alert that grant must hear about, and the units it covers.
+    static func ladder(for user: CurrentUser, on db: any Database) async throws -> [(minimum: TaskRules.Alert, scope: Set<UUID>?)] {
+        let root = try await UnitTree.root(on: db)?.id
+        var out: [(TaskRules.Alert, Set<UUID>?)] = []
+        for g in user.grants {
+            let minimum: TaskRules.Alert
+            switch g.role {
+            case .unitOfficer: minimum = .dueSoon
+            case .unitHead: minimum = .unitHead
+            case .reformOffice: minimum = .reformOffice
+            default: continue
+            }
+            let scope: Set<UUID>? = g.unitID == root ? nil : try await UnitTree.subtreeIDs(of: [g.unitID], on: db)
+            out.append((minimum, scope))
+        }
+        return out
+    }
+
+    /// The user's notification list: every grant's part of the ladder, most overdue first, each task once.
+    static func notifications(for user: CurrentUser, today: CivilDate, limit: Int = 100, on db: any Database) async throws -> FollowUpPage {
+        let rules = try await ProvinceSetting.followUpRules(on: db)
+        var seen: Set<UUID> = []
+        var rows: [FollowUpRow] = []
+        var total = 0
+        for step in try await ladder(for: user, on: db) {
+            let page = try await followUp(scope: step.scope, minimum: step.minimum, today: today, rules: rules, pageSize: limit, on: db)
+            total += page.total
+            for r in page.rows where !seen.contains(r.taskID) {
+                seen.insert(r.taskID)
+                rows.append(r)
+            }
+        }
+        rows.sort { ($0.due, $0.code) < ($1.due, $1.code) }
+        return FollowUpPage(rows: Array(rows.prefix(limit)), total: max(total, rows.count))
+    }
+
+    // MARK: Progress reports
+
+    enum Period: Sendable, Equatable {
+        case year
+        case quarter(Int)
+        case month(Int)
+
+        init?(_ raw: String) {
+            if raw == "year" || raw.isEmpty {
+                self = .year
+            } else if raw.hasPrefix("q"), let n = Int(raw.dropFirst()), (1...4).contains(n) {
+                self = .quarter(n)
+            } else if raw.hasPrefix("m"), let n = Int(raw.dropFirst()), (1...12).contains(n) {
+                self = .month(n)
+            } else {
+                return nil
+            }
+        }
+
+        var raw: String {
+            switch self {
+            case .year: "year"
+            case .quarter(let n): "q\(n)"
+            case .month(let n): "m\(n)"
+            }
+        }
+
+        func bounds(year: Int) -> (CivilDate, CivilDate) {
+            switch self {
+            case .year: return (CivilDate(year: year, month: 1, day: 1)!, CivilDate(year: year, month: 12, day: 31)!)
+            case .quarter(let q):
+                let m = (q - 1) * 3 + 1
+                return (CivilDate(year: year, month: m, day: 1)!, CivilDate(year: year, month: m + 2, day: CivilDate.daysIn(month: m + 2, year: year))!)
+            case .month(let m):
+                return (CivilDate(year: year, month: m, day: 1)!, CivilDate(year: year, month: m, day: CivilDate.daysIn(month: m, year: year))!)
+            }
+        }
+    }
+
+    struct Report: Sendable {
+        let scopeName: String
+        let year: Int
+        let period: Period
+        let from: CivilDate
+        let to: CivilDate
+        let asOf: CivilDate
+        /// area → status → count
+        let matrix: [ContentArea: [TaskStatus: Int]]
+        let dueInPeriod: Int
+        let doneInPeriod: Int
+        let overdue: [FollowUpRow]
+        let onTime: (rate: Points, onTime: Int, counted: Int)?
+        let total: Int
+    }
+
+    /// Tasks of issued or closed plans falling due in `year`, led by a unit in `scope`, as they stood at the end
+    /// of the period (or today, if the period has not ended): statuses by content area, what fell due and what
+    /// was completed in the period, the overdue list and the on-time rate.
+    static func report(scope: Set<UUID>?, scopeName: String, year: Int, period: Period, today: CivilDate, on db: any Database) async throws -> Report {
+        let rules = try await ProvinceSetting.followUpRules(on: db)
+        let (from, to) = period.bounds(year: year)
+        let asOf = min(today, to)
+        let q = PlanTask.query(on: db)
+            .join(Plan.self, on: \PlanTask.$plan.$id == \Plan.$id)
+            .filter(Plan.self, \.$statusRaw ~~ [PlanStatus.issued.rawValue, PlanStatus.closed.rawValue])
+            .filter(\.$effectiveDueOn >= "\(year)-01-01").filter(\.$effectiveDueOn <= "\(year)-12-31")
+        if let scope { q.filter(\.$leadUnit.$id ~~ scope) }
+        let tasks = try await q.sort(\.$effectiveDueOn).sort(\.$sortKey).all()
+        var matrix: [ContentArea: [TaskStatus: Int]] = [:]
+        var facts: [TaskFacts] = []
+        var dueIn = 0
+        var doneIn = 0
+        var overdueTasks: [(PlanTask, TaskFacts)] = []
+        for t in tasks {
+            var f = t.facts
+            // As it stood at `asOf`: a completion after that date had not happened yet.
+            if let c = f.completedOn, c > asOf {
+                f.completedOn = nil
+                f.progress = nil
+            }
+            let s = TaskRules.status(f, today: asOf, rules: rules)
+            matrix[t.contentArea, default: [:]][s, default: 0] += 1
+            facts.append(f)
+            let eff = rules.effectiveDue(f.due)
+            if eff >= from && eff <= to { dueIn += 1 }
+            if let c = f.completedOn, c >= from && c <= to { doneIn += 1 }
+            if s == .overdue { overdueTasks.append((t, f)) }
+        }
+        let names = try await unitNames(Set(overdueTasks.map { $0.0.$leadUnit.id }), on: db)
+        let overdue = overdueTasks.prefix(1000).compactMap { t, f -> FollowUpRow? in
+            guard let id = t.id else { return nil }
+            return FollowUpRow(
+                taskID: id, code: t.code, title: t.title, planTitle: "", leadName: names[t.$leadUnit.id] ?? "", officer: t.officer,
+                due: rules.effectiveDue(f.due), status: .overdue, alert: TaskRules.alert(f, today: asOf, rules: rules) ?? .officer,
+                daysLate: TaskRules.daysLate(f, today: asOf, rules: rules), progress: f.progress)
+        }
+        // The on-time rate counts what had fallen due by the day after `asOf` (a task due that day counts).
+        let rate = OnTimeRate.of(facts, year: year, asOf: asOf.adding(days: 1), rules: rules)
+        return Report(scopeName: scopeName, year: year, period: period, from: from, to: to, asOf: asOf, matrix: matrix,
+                      dueInPeriod: dueIn, doneInPeriod: doneIn, overdue: Array(overdue), onTime: rate, total: tasks.count)
+    }
+}
+
+/// Offers each unit's on-time completion rate for a year to the PAR Index (`task_on_time_rate`): tasks of issued
+/// or closed plans the unit leads, due in that year; during the year, what has fallen due so far.
+struct TaskOnTimeMetricSource: MetricSource {
+    let today: @Sendable () -> CivilDate
+
+    func values(for unitIDs: [UUID], year: Int, on db: any Database) async throws -> [UUID: [MetricKey: Points]] {
+        guard !unitIDs.isEmpty else { return [:] }
+        let rules = try await ProvinceSetting.followUpRules(on: db)
+        let asOf = min(today(), CivilDate(year: year, month: 12, day: 31)!).adding(days: 1)
+        var facts: [UUID: [TaskFacts]] = [:]
+        for chunk in stride(from: 0, to: unitIDs.count, by: 500).map({ Array(unitIDs[$0..<min($0 + 500, unitIDs.count)]) }) {
+            let tasks = try await PlanTask.query(on: db)
+                .join(Plan.self, on: \PlanTask.$plan.$id == \Plan.$id)
+                .filter(Plan.self, \.$statusRaw ~~ [PlanStatus.issued.rawValue, PlanStatus.closed.rawValue])
+                .filter(\.$leadUnit.$id ~~ chunk)
+                .filter(\.$effectiveDueOn >= "\(year)-01-01").filter(\.$effectiveDueOn <= "\(year)-12-31")
+                .all()
+            for t in tasks { facts[t.$leadUnit.id, default: []].append(t.facts) }
+        }
+        var out: [UUID: [MetricKey: Points]] = [:]
+        for (unit, list) in facts {
+            if let r = OnTimeRate.of(list, year: year, asOf: asOf, rules: rules) { out[unit] = [.taskOnTimeRate: r.rate] }
+        }
+        return out
+    }
+}
