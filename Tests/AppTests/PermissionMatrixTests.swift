@@ -53,14 +53,20 @@ import VaporTesting
             let batch = ImportBatch(userID: users[.systemAdmin]!, kind: "units", fileName: "a.csv", encoding: "UTF-8", payload: "{\"rows\":[]}")
             try await batch.create(on: app.db)
             let index = try await IndexFixture.make(on: app.db, fixture: f, blockID: try block.requireID())
+            let plans = try await PlanFixture.make(on: app.db, fixture: f)
             let ids = [
+                "planID": plans.plan.uuidString, "taskID": plans.task.uuidString,
                 "unitID": f.snv.uuidString, "personID": try person.requireID().uuidString, "periodID": try period.requireID().uuidString,
                 "blockID": try block.requireID().uuidString, "userID": victim.uuidString, "grantID": try victimGrant.requireID().uuidString,
                 "batchID": try batch.requireID().uuidString, "file": "units.csv", "lang": "en", "type": "unit", "id": f.snv.uuidString,
                 "frameworkID": index.framework.uuidString, "cycleID": index.cycle.uuidString, "assessmentID": index.assessment.uuidString,
                 "evidenceID": index.evidence.uuidString, "format": "csv", "unitID_public": f.snv.uuidString,
             ]
-            let samples = Self.samples(app, ids: ids).filter { $0.path != "/assets/units.csv" }
+            var samples = Self.samples(app, ids: ids).filter { $0.path != "/assets/units.csv" }
+            // The two evidence downloads share the parameter name; the plan one gets its own record.
+            samples = samples.map { s in
+                s.path.hasPrefix("/tasks/evidence/") ? Sample(method: s.method, path: "/tasks/evidence/\(plans.evidence)", access: s.access) : s
+            }
             var failures: [String] = []
 
             // act + check: the public
@@ -141,7 +147,11 @@ import VaporTesting
     static let fields = ["code", "name", "short_name", "kind", "parent_id", "valid_from", "valid_to", "version", "reason",
                          "full_name", "sex", "birth_year", "position", "unit_id", "year", "rating", "category", "start_on",
                          "end_on", "reference", "note", "codes", "effective_on", "add", "remove", "username", "display_name",
-                         "role", "current", "new", "confirm", "password", "next"]
+                         "role", "current", "new", "confirm", "password", "next",
+                         "title", "unit", "year_from", "year_to", "doc_number", "doc_date", "doc_issuer", "basis", "parent_plan_id",
+                         "target", "area", "target_value", "target_unit", "output_kind", "output", "due_on", "lead_unit",
+                         "coordinating_units", "officer", "weight", "percent", "achieved", "reported_on", "due_soon_days",
+                         "head_after_days", "office_after_days", "holidays", "weekend", "parent_code"]
 
     @Test func garbageNeverCausesAServerError() async throws {
         try await withApp { app in
@@ -151,7 +161,9 @@ import VaporTesting
             try await person.create(on: app.db)
             let block = EmulationBlock(year: 2026, code: "K1", name: "Khối")
             try await block.create(on: app.db)
-            let ids = ["unitID": f.snv.uuidString, "personID": try person.requireID().uuidString, "blockID": try block.requireID().uuidString,
+            let plans = try await PlanFixture.make(on: app.db, fixture: f)
+            let ids = ["planID": plans.plan.uuidString, "taskID": plans.task.uuidString,
+                       "unitID": f.snv.uuidString, "personID": try person.requireID().uuidString, "blockID": try block.requireID().uuidString,
                        "userID": admin.uuidString, "periodID": UUID().uuidString, "grantID": UUID().uuidString, "batchID": UUID().uuidString]
             let posts = PermissionMatrixTests.samples(app, ids: ids).filter { $0.method == .POST && $0.path != "/logout" }
             var failures: [String] = []

@@ -225,3 +225,51 @@ struct IndexFixture {
         return IndexFixture(framework: try fw.requireID(), cycle: try cycle.requireID(), assessment: try a.requireID(), evidence: try e.requireID())
     }
 }
+
+/// A PAR plan set-up for tests: an issued province plan for 2026 with one task led by SNV (officer named,
+/// target, output) and one progress report carrying a file.
+struct PlanFixture {
+    let plan: UUID
+    let task: UUID
+    let report: UUID
+    let evidence: UUID
+
+    static func make(on db: any Database, fixture f: Fixture) async throws -> PlanFixture {
+        let plan = Plan(kind: .annual, unitID: f.root, yearFrom: 2026, yearTo: 2026, title: "Kế hoạch CCHC năm 2026")
+        plan.statusRaw = PlanStatus.issued.rawValue
+        try await plan.create(on: db)
+        let task = PlanTask()
+        task.version = 1
+        task.$plan.id = try plan.requireID()
+        task.code = "1"
+        task.sortKey = PlanTask.sortKey("1")
+        task.area = 0
+        task.title = "Ban hành kế hoạch CCHC"
+        task.targetE4 = Points(1).e4
+        task.targetUnit = "kế hoạch"
+        task.outputKind = OutputKind.plan.rawValue
+        task.output = "Kế hoạch của Sở"
+        task.dueOn = "2026-01-30"
+        task.effectiveDueOn = "2026-01-30"
+        task.$leadUnit.id = f.snv
+        task.coordinating = ""
+        task.officer = "Nguyễn Văn An"
+        try await task.create(on: db)
+        let r = TaskReport()
+        r.$task.id = try task.requireID()
+        r.reportedOn = "2026-01-20"
+        r.percentE4 = Points(50).e4
+        r.reportedBy = "test"
+        r.atMillis = 0
+        try await r.create(on: db)
+        let data = Data("%PDF-1.4 plan".utf8)
+        let blob = EvidenceBlob(sha256: Digest.sha256(data), mediaType: "application/pdf", data: data)
+        try await blob.create(on: db)
+        let e = TaskEvidence()
+        e.$report.id = try r.requireID()
+        e.blobSHA256 = blob.id
+        e.fileName = "ke-hoach.pdf"
+        try await e.create(on: db)
+        return PlanFixture(plan: try plan.requireID(), task: try task.requireID(), report: try r.requireID(), evidence: try e.requireID())
+    }
+}

@@ -23,6 +23,8 @@ struct DemoCommand: AsyncCommand {
         context.console.info("Đã nạp \(data.units.count) đơn vị, \(data.blocks.count) khối/cụm, \(data.people.count) người: \(data.provinceName)")
         try await DemoIndexLoader.load(on: db)
         context.console.info("Đã nạp Chỉ số CCHC: năm 2025 đã công bố, năm 2026 đang tự đánh giá")
+        try await DemoPlanLoader.load(on: db, today: app.today)
+        context.console.info("Đã nạp kế hoạch CCHC giai đoạn 2026–2030 và năm 2026 với \(DemoPlanLoader.provinceTasks.count) nhiệm vụ")
         guard !signature.noPasswords else { return }
         let accounts: [(String, String, Role, String)] = [
             ("admin", "Quản trị hệ thống", .systemAdmin, "UBND"),

@@ -156,7 +156,7 @@ enum FollowUpController {
             if let d = CivilDate(parsing: s) { holidays.append(d) } else { errors.add("holidays", "problem.invalidDate", String(s.prefix(40))) }
         }
         var rules: FollowUpRules?
-        if errors.isEmpty, let soon, let head, let office {
+        if let soon, let head, let office {
             let r = FollowUpRules(dueSoonDays: soon, headAfterDays: head, reformOfficeAfterDays: office,
                                   weekendMovesToNextWorkingDay: f.weekend == "1", holidays: Array(Set(holidays)).sorted())
             for p in r.validate() {

@@ -9,11 +9,13 @@ enum PlanController {
     // MARK: Loading and rights
 
     static func loadPlan(_ req: Request) async throws -> Plan {
+        _ = try req.signedIn()
         guard let id = req.parameters.get("planID", as: UUID.self), let plan = try await Plan.find(id, on: req.db) else { throw AppError.notFound }
         return plan
     }
 
     static func loadTask(_ req: Request) async throws -> (PlanTask, Plan) {
+        _ = try req.signedIn()
         guard let id = req.parameters.get("taskID", as: UUID.self),
             let task = try await PlanTask.query(on: req.db).filter(\.$id == id).with(\.$plan).first()
         else { throw AppError.notFound }
@@ -579,6 +581,7 @@ enum PlanController {
     }
 
     @Sendable static func downloadEvidence(req: Request) async throws -> Response {
+        _ = try req.require(.viewPlans)
         guard let id = req.parameters.get("evidenceID", as: UUID.self),
             let e = try await TaskEvidence.query(on: req.db).filter(\.$id == id).with(\.$report).first(),
             let sha = e.blobSHA256,
