@@ -219,7 +219,8 @@ done
 [[ $ready -eq 1 ]] || { echo "The app server did not answer /healthz within 60 s." >&2; exit 1; }
 echo "App server ready (pid $SERVER_PID)."
 
-pytest_env=(THIDUA_URL="http://127.0.0.1:$APP_PORT" CHROMIUM_PATH="$CHROMIUM")
+# The plans test starts a second server on the same database with a moved clock (THIDUA_TODAY).
+pytest_env=(THIDUA_URL="http://127.0.0.1:$APP_PORT" CHROMIUM_PATH="$CHROMIUM" THIDUA_BIN="$APP_BIN" THIDUA_E2E_DATA_DIR="$APP_DIR/data")
 if [[ $UPDATE_SCREENSHOTS == 1 ]]; then
     mkdir -p "$ROOT/docs/screenshots"
     pytest_env+=(SCREENSHOT_DIR="$ROOT/docs/screenshots")

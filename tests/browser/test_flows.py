@@ -203,9 +203,15 @@ def test_screenshots(page: Page, browser: Browser):
     goto(page, first_unit)
     shot("unit")
     for path, name in [("/people", "people"), ("/import", "import"), ("/admin/users", "users"), ("/audit", "audit"),
-                       ("/index", "index"), ("/index/frameworks", "frameworks"), ("/public/index", "public-index")]:
+                       ("/index", "index"), ("/index/frameworks", "frameworks"), ("/public/index", "public-index"),
+                       ("/plans", "plans"), ("/followup/report", "plan-report"), ("/followup/overdue", "overdue")]:
         goto(page, path)
         shot(name)
+    goto(page, "/plans")
+    goto(page, page.get_by_role("link", name="Kế hoạch cải cách hành chính năm 2026", exact=True).get_attribute("href"))
+    shot("plan")
+    goto(page, page.locator("main table tbody a").first.get_attribute("href"))
+    shot("task")
     goto(page, "/index")
     cycle = page.locator("main table").get_by_role("link", name="Chỉ số CCHC năm 2025", exact=True).get_attribute("href")
     goto(page, cycle)

@@ -27,8 +27,9 @@ enum DemoPlanLoader {
 
     static func load(on db: any Database, today: CivilDate) async throws {
         let actor = Actor.system("demo")
-        var units: [String: UUID] = [:]
-        for u in try await Unit.query(on: db).all() { units[u.code] = u.id }
+        var byCode: [String: UUID] = [:]
+        for u in try await Unit.query(on: db).all() { byCode[u.code] = u.id }
+        let units = byCode
         guard let root = try await UnitTree.root(on: db)?.id, let snv = units["SNV"] else { return }
         let rules = FollowUpRules()
         try await db.writing(as: actor, reason: "demo data") { tx, audit in
