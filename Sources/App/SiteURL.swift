@@ -41,6 +41,9 @@ enum SiteURL: Sendable {
     case userGrants(UUID)
     case userGrantDelete(UUID, UUID)
     case userResetPassword(UUID)
+    case userEmail(UUID)
+    case mailOutbox
+    case mailTest
 
     case audit
     case history(String, String)
@@ -127,6 +130,9 @@ enum SiteURL: Sendable {
         case .userGrants(let id): "/admin/users/\(id)/grants"
         case .userGrantDelete(let id, let g): "/admin/users/\(id)/grants/\(g)/delete"
         case .userResetPassword(let id): "/admin/users/\(id)/reset-password"
+        case .userEmail(let id): "/admin/users/\(id)/email"
+        case .mailOutbox: "/admin/mail"
+        case .mailTest: "/admin/mail/test"
         case .audit: "/audit"
         case .history(let type, let id): "/audit/\(type)/\(id)"
         case .indexHome: "/index"

@@ -57,6 +57,7 @@ enum Migrations {
         app.migrations.add(M005_CreateIndexes())
         app.migrations.add(M006_CreateParIndex())
         app.migrations.add(M007_CreatePlans())
+        app.migrations.add(M008_CreateMail())
     }
 
     /// SQLite settings that make writes durable and let readers work while one writes.

@@ -101,6 +101,9 @@ func routes(_ app: Application) throws {
         .access(.action(.manageUsers))
     app.post("admin", "users", ":userID", "reset-password", use: UserAdminController.resetPassword)
         .access(.action(.manageUsers))
+    app.post("admin", "users", ":userID", "email", use: UserAdminController.setEmail).access(.action(.manageUsers))
+    app.get("admin", "mail", use: MailAdminController.index).access(.action(.manageUsers))
+    app.post("admin", "mail", "test", use: MailAdminController.test).access(.action(.manageUsers))
 
     // PAR Index: frameworks, cycles, score sheets
     app.get("index", use: CycleController.home).access(.action(.viewIndex))

@@ -10,6 +10,7 @@ struct UserCreateCommand: AsyncCommand {
         @Option(name: "name") var name: String?
         @Option(name: "role", help: "system_admin | reform_office | unit_head | unit_officer | appraiser | council_member | leader") var role: String?
         @Option(name: "unit", help: "mã đơn vị / unit code") var unit: String?
+        @Option(name: "email", help: "thư điện tử nhận nhắc việc / e-mail for reminders") var email: String?
     }
 
     var help: String { "Tạo tài khoản / create an account" }
@@ -23,6 +24,11 @@ struct UserCreateCommand: AsyncCommand {
             throw CommandFailure("Không tìm thấy đơn vị: --unit")
         }
         guard try await User.query(on: app.db).filter(\.$username == username).count() == 0 else { throw CommandFailure("Tên đăng nhập đã tồn tại") }
+        var email: String?
+        if let raw = signature.email, !raw.isEmpty {
+            guard let e = try? EmailAddress(validating: raw) else { throw CommandFailure("Địa chỉ thư điện tử không hợp lệ: --email") }
+            email = e.value
+        }
         let generated = signature.password == nil
         let password = signature.password ?? UserAccounts.generatePassword()
         if let problem = PasswordRules.problem(password, username: username) {
@@ -31,7 +37,7 @@ struct UserCreateCommand: AsyncCommand {
         let hash = try await app.password.async.hash(password)
         _ = try await UserAccounts.create(
             on: app.db, actor: .system("user create"), username: username, displayName: VietnameseText.normalize(signature.name ?? username),
-            passwordHash: hash, grants: [(role, unitID)], mustChangePassword: generated)
+            passwordHash: hash, grants: [(role, unitID)], mustChangePassword: generated, email: email)
         context.console.info("Đã tạo tài khoản \(username)" + (generated ? " — mật khẩu: \(password)" : ""))
     }
 }
@@ -154,4 +160,19 @@ func runTool(_ name: String, _ args: [String]) throws {
     try p.run()
     p.waitUntilExit()
     guard p.terminationStatus == 0 else { throw CommandFailure("\(name) thất bại (mã \(p.terminationStatus))") }
+}
+
+/// `thidua mail run`: one pass of the outbox (today's reminders, then delivery) — for a cron job on servers that
+/// do not run `serve`, and to check the relay by hand.
+struct MailRunCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+
+    var help: String { "Lập thư nhắc việc hôm nay và gửi hàng đợi một lần / queue today's reminders and deliver once" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        guard let settings = app.config.mail else { throw CommandFailure("Chưa cấu hình THIDUA_SMTP_HOST và THIDUA_MAIL_FROM") }
+        let r = try await MailService.runOnce(app, settings: settings)
+        context.console.info("Đã gửi \(r.sent), sẽ gửi lại \(r.retried), không gửi được \(r.failed)")
+    }
 }

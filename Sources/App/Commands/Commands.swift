@@ -12,10 +12,18 @@ enum Commands {
         audit.commands["verify"] = AuditVerifyCommand()
         app.asyncCommands.use(audit, as: "audit")
         app.asyncCommands.use(IndexCommands.group(), as: "index")
+        var plans = AsyncCommandGroupBox(help: "Kế hoạch CCHC: seed-benchmark")
+        plans.commands["seed-benchmark"] = PlanBenchmarkSeedCommand()
+        app.asyncCommands.use(plans, as: "plans")
+        var mail = AsyncCommandGroupBox(help: "Thư điện tử nhắc việc: run")
+        mail.commands["run"] = MailRunCommand()
+        app.asyncCommands.use(mail, as: "mail")
         app.asyncCommands.use(BackupCommand(), as: "backup")
         app.asyncCommands.use(RestoreCommand(), as: "restore")
         // The embedded SQLite migrates itself on start, so `thidua serve` works on a fresh machine.
         app.lifecycle.use(EmbeddedMigration())
+        // Follow-up e-mail from the outbox, on `thidua serve` when THIDUA_SMTP_HOST is set.
+        app.lifecycle.use(MailWorker())
     }
 }
 

@@ -26,6 +26,21 @@ enum UserAdminController {
         var display_name: String?
         var role: String?
         var unit_id: String?
+        var email: String?
+    }
+
+    /// An optional e-mail field: empty is nil, anything else must be one valid address.
+    enum EmailField {
+        case value(String?)
+        case problem(Components.FieldError)
+    }
+
+    static func email(_ raw: String?, _ t: Localizer) -> EmailField {
+        let s = (raw ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if s.isEmpty { return .value(nil) }
+        do { return .value(try EmailAddress(validating: s).value) } catch {
+            return .problem(.init(field: "email", message: t(error == .tooLong ? "email.tooLong" : "email.invalid")))
+        }
     }
 
     @Sendable static func new(req: Request) async throws -> Response {
@@ -49,6 +64,11 @@ enum UserAdminController {
         case .success(let n): displayName = n
         case .failure(let p): errors.append(.init(field: "display_name", message: t.problem(p.key, p.argument)))
         }
+        var emailValue: String?
+        switch email(f.email, t) {
+        case .value(let e): emailValue = e
+        case .problem(let e): errors.append(e)
+        }
         let role = Role(rawValue: f.role ?? "")
         if role == nil { errors.append(.init(field: "role", message: t("problem.required"))) }
         let unitID = UUID(uuidString: f.unit_id ?? "")
@@ -66,13 +86,18 @@ enum UserAdminController {
         let hash = try await req.password.async.hash(password)
         let user = try await UserAccounts.create(
             on: req.db, actor: me.actor, username: username, displayName: displayName, passwordHash: hash,
-            grants: [(role, unitID)], mustChangePassword: true)
+            grants: [(role, unitID)], mustChangePassword: true, email: emailValue)
         return AdminPages.passwordIssued(req.pageContext, userID: try user.requireID(), username: username, password: password).response()
     }
 
     @Sendable static func show(req: Request) async throws -> Response {
         let me = try req.require(.manageUsers)
         let user = try await visibleUser(req, me)
+        return try await showPage(req, me, user, email: user.email, errors: [], status: .ok)
+    }
+
+    static func showPage(_ req: Request, _ me: CurrentUser, _ user: User, email: String?, errors: [Components.FieldError],
+                         status: HTTPResponseStatus) async throws -> Response {
         let uid = try user.requireID()
         let grants = try await RoleGrant.query(on: req.db).filter(\.$user.$id == uid).with(\.$unit).all()
         let units = try await UnitQueries.parentChoices(on: req.db, user: me, action: .manageUsers)
@@ -80,7 +105,32 @@ enum UserAdminController {
             guard let id = g.id, let role = Role(rawValue: g.roleRaw) else { return nil }
             return .init(id: id, role: role, unitName: g.unit.name)
         }
-        return AdminPages.show(req.pageContext, userID: uid, username: user.username, displayName: user.displayName, grants: rows, units: units, errors: []).response()
+        return AdminPages.show(req.pageContext, userID: uid, username: user.username, displayName: user.displayName, email: email,
+                               grants: rows, units: units, errors: errors).response(status: status)
+    }
+
+    struct EmailForm: Content {
+        var email: String?
+    }
+
+    @Sendable static func setEmail(req: Request) async throws -> Response {
+        let me = try req.require(.manageUsers)
+        let user = try await visibleUser(req, me)
+        let uid = try user.requireID()
+        let f = (try? req.content.decode(EmailForm.self)) ?? EmailForm()
+        switch email(f.email, req.t) {
+        case .problem(let e):
+            return try await showPage(req, me, user, email: f.email, errors: [e], status: .badRequest)
+        case .value(let value):
+            try await req.db.writing(as: me.actor) { tx, audit in
+                guard let u = try await User.find(uid, on: tx) else { throw AppError.notFound }
+                let before = u.auditSnapshot
+                u.email = value
+                try await u.update(on: tx)
+                audit.updated(u, before: before)
+            }
+            return req.redirect(to: SiteURL.user(uid).path + "?ok=saved")
+        }
     }
 
     struct GrantForm: Content {
@@ -166,9 +216,10 @@ enum UserAccounts {
 
     static func create(
         on db: any Database, actor: Actor, username: String, displayName: String, passwordHash: String,
-        grants: [(Role, UUID)], mustChangePassword: Bool
+        grants: [(Role, UUID)], mustChangePassword: Bool, email: String? = nil
     ) async throws -> User {
         let user = User(username: username, passwordHash: passwordHash, displayName: displayName, mustChangePassword: mustChangePassword)
+        user.email = email
         let grantList = grants.map { (role: $0.0, unit: $0.1) }
         try await db.writing(as: actor) { tx, audit in
             try await user.create(on: tx)

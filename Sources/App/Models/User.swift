@@ -14,6 +14,8 @@ final class User: Model, @unchecked Sendable {
     @Field(key: "is_active") var isActive: Bool
     @Field(key: "must_change_password") var mustChangePassword: Bool
     @OptionalParent(key: "person_id") var person: Person?
+    /// Where follow-up reminders go (optional; validated by `EmailAddress`).
+    @OptionalField(key: "email") var email: String?
 
     init() {}
 
@@ -29,9 +31,9 @@ final class User: Model, @unchecked Sendable {
 extension User: Auditable {
     static let auditType = "user"
     /// Never the password hash: the trail is readable by auditors.
-    struct Snapshot: Encodable { let username: String, displayName: String, isActive: Bool, personID: UUID? }
+    struct Snapshot: Encodable { let username: String, displayName: String, isActive: Bool, personID: UUID?, email: String? }
     var auditSnapshot: any Encodable {
-        Snapshot(username: username, displayName: displayName, isActive: isActive, personID: $person.id)
+        Snapshot(username: username, displayName: displayName, isActive: isActive, personID: $person.id, email: email)
     }
 }
 

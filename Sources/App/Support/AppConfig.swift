@@ -24,6 +24,8 @@ struct AppConfig: Sendable {
     /// The date the server takes as today. Only for tests, training and demonstrations ("what happens when this
     /// task goes overdue"); never set in production.
     var fixedToday: CivilDate?
+    /// Follow-up e-mail through the province's SMTP relay; nil (no THIDUA_SMTP_HOST) turns e-mail off.
+    var mail: MailSettings?
 
     var maxUploadBytes: Int { maxUploadMB * 1024 * 1024 }
 
@@ -41,6 +43,14 @@ struct AppConfig: Sendable {
         ("THIDUA_MAX_UPLOAD_MB", "dung lượng tệp tải lên tối đa / upload limit in MB (20)"),
         ("THIDUA_LOG_FORMAT", "text | json (text)"),
         ("THIDUA_BCRYPT_COST", "độ khó bcrypt / bcrypt cost 4–15 (12)"),
+        ("THIDUA_SMTP_HOST", "máy chủ SMTP nội bộ; để trống thì không gửi thư / internal SMTP relay; unset: no e-mail"),
+        ("THIDUA_SMTP_PORT", "cổng SMTP / SMTP port (25)"),
+        ("THIDUA_SMTP_HELO", "tên máy khi chào SMTP / EHLO name (thidua.local)"),
+        ("THIDUA_MAIL_FROM", "địa chỉ gửi, bắt buộc khi có SMTP / sender address, required with SMTP"),
+        ("THIDUA_MAIL_FROM_NAME", "tên người gửi / sender name (ThiDua)"),
+        ("THIDUA_BASE_URL", "địa chỉ truy cập ThiDua, cho liên kết trong thư / public address for links in mail"),
+        ("THIDUA_MAIL_INTERVAL_SECONDS", "chu kỳ gửi thư / outbox interval in seconds (60)"),
+        ("THIDUA_MAIL_DIGEST_HOUR", "giờ bắt đầu gửi thư nhắc việc hằng ngày / hour of the daily reminders (7)"),
         ("THIDUA_TODAY", "ngày hệ thống dùng làm \"hôm nay\", chỉ để kiểm thử/tập huấn / fixed date for tests and training (unset)"),
     ]
 
@@ -75,6 +85,25 @@ struct AppConfig: Sendable {
         if let v = int("THIDUA_BCRYPT_COST", 4...15) { c.bcryptCost = v }
         if let d = env["THIDUA_TODAY"], !d.isEmpty {
             if let date = CivilDate(parsing: d) { c.fixedToday = date } else { bad.append("THIDUA_TODAY") }
+        }
+        if let host = env["THIDUA_SMTP_HOST"], !host.isEmpty {
+            let from = try? EmailAddress(validating: env["THIDUA_MAIL_FROM"] ?? "")
+            if from == nil { bad.append("THIDUA_MAIL_FROM") }
+            if host.contains(where: { $0.isWhitespace || $0 == "/" }) { bad.append("THIDUA_SMTP_HOST") }
+            if let from {
+                var m = MailSettings(host: host, from: from)
+                if let v = int("THIDUA_SMTP_PORT", 1...65535) { m.port = v }
+                if let h = env["THIDUA_SMTP_HELO"], !h.isEmpty {
+                    if h.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }) { m.helo = h } else { bad.append("THIDUA_SMTP_HELO") }
+                }
+                if let n = env["THIDUA_MAIL_FROM_NAME"], !n.isEmpty { m.fromName = n }
+                if let u = env["THIDUA_BASE_URL"], !u.isEmpty {
+                    if (u.hasPrefix("http://") || u.hasPrefix("https://")) && !u.contains(where: \.isWhitespace) { m.baseURL = u } else { bad.append("THIDUA_BASE_URL") }
+                }
+                if let v = int("THIDUA_MAIL_INTERVAL_SECONDS", 5...86400) { m.intervalSeconds = v }
+                if let v = int("THIDUA_MAIL_DIGEST_HOUR", 0...23) { m.digestHour = v }
+                c.mail = m
+            }
         }
         if !bad.isEmpty {
             throw ConfigError(names: bad)
