@@ -33,6 +33,16 @@ import Testing
         #expect(TaskRules.status(facts, today: Self.d(c.today), rules: Self.noWeekendRule) == c.expected)
     }
 
+    /// Targets and weights show the decimals they have, no more ("100 %", not "100,0000 %").
+    @Test(arguments: [
+        (Points(100), false, "100"), (Points(e4: 255_000), false, "25,5"), (Points(e4: 1_250), false, "0,125"),
+        (Points(e4: 12_000_000_000), false, "1.200.000"), (Points(e4: 12_000_000_000), true, "1,200,000"), (Points(e4: -5_000), false, "-0,5"),
+        (Points(e4: 1), false, "0,0001"),
+    ])
+    func compactNumbers(value: Points, english: Bool, text: String) {
+        #expect(value.formattedCompact(english: english) == text)
+    }
+
     @Test func deadlinesOnWeekendsAndHolidaysMoveToTheNextWorkingDay() {
         #expect(Self.d("2026-11-22").weekdayIndex == 6)  // a Sunday
         #expect(Self.d("2026-11-23").weekdayIndex == 0)  // Monday

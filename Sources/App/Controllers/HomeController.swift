@@ -9,7 +9,7 @@ enum HomeController {
             return HomePage.publicLanding(ctx).response()
         }
         let scope = try await UnitTree.subtreeIDs(of: AccessPolicy.scopeRoots(user.grants, .viewUnits), on: req.db)
-        let today = CivilDate.today()
+        let today = req.today
         var model = HomePage.Model(unitCount: 0, peopleCount: 0, blockCount: 0, grants: [], followUp: nil)
         if !scope.isEmpty {
             model.unitCount = try await Unit.query(on: req.db).filter(\.$id ~~ scope)

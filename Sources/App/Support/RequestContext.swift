@@ -87,20 +87,21 @@ enum UnitTree {
     }
 
     /// All units below the given roots (the roots included), for filtering lists to a user's scope.
+    /// The roots and every unit below them, level by level on the parent index (a commune with no offices costs
+    /// one query that finds nothing; the whole province costs one query per level).
     static func subtreeIDs(of roots: Set<UUID>, on db: any Database) async throws -> Set<UUID> {
         guard !roots.isEmpty else { return [] }
-        let all = try await Unit.query(on: db).field(\.$id).field(\.$parent.$id).all()
-        var children: [UUID: [UUID]] = [:]
-        for u in all {
-            if let id = u.id, let p = u.$parent.id { children[p, default: []].append(id) }
-        }
         var out = roots
-        var stack = Array(roots)
-        while let n = stack.popLast() {
-            for c in children[n] ?? [] where !out.contains(c) {
-                out.insert(c)
-                stack.append(c)
+        var frontier = Array(roots)
+        while !frontier.isEmpty {
+            var next: [UUID] = []
+            for start in stride(from: 0, to: frontier.count, by: 1000) {
+                let chunk = Array(frontier[start..<min(frontier.count, start + 1000)])
+                for u in try await Unit.query(on: db).filter(\.$parent.$id ~~ chunk.map { Optional($0) }).field(\.$id).all() {
+                    if let id = u.id, out.insert(id).inserted { next.append(id) }
+                }
             }
+            frontier = next
         }
         return out
     }

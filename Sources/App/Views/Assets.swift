@@ -37,6 +37,7 @@ enum Assets {
         .stat{font-size:2rem;font-weight:700;color:var(--brand);display:block}
         table{border-collapse:collapse;width:100%;background:var(--card)}
         caption{text-align:left;font-weight:600;padding:.4rem 0}
+        .visually-hidden{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
         th,td{border-bottom:1px solid var(--line);padding:.45rem .6rem;text-align:left;vertical-align:top}
         th{background:#eef1f5;font-weight:600}
         td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}

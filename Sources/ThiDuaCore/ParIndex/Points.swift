@@ -157,6 +157,14 @@ public struct Points: Hashable, Comparable, Sendable, Codable, CustomStringConve
 
     public var description: String { plain(places: 4) }
 
+    /// As many decimals as the value has (none to four): "100", "25,5", "0,125" — for targets and weights that
+    /// people typed, where "100,0000" would only add noise.
+    public func formattedCompact(english: Bool = false) -> String {
+        let m = e4.magnitude
+        let places = m % 10_000 == 0 ? 0 : m % 1_000 == 0 ? 1 : m % 100 == 0 ? 2 : m % 10 == 0 ? 3 : 4
+        return formatted(places: places, english: english)
+    }
+
     public static func min(_ a: Points, _ b: Points) -> Points { a < b ? a : b }
     public static func max(_ a: Points, _ b: Points) -> Points { a < b ? b : a }
 

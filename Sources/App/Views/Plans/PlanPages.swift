@@ -3,7 +3,7 @@ import ThiDuaCore
 
 /// Pages of the plans module: plans, tasks, progress, follow-up lists, reports, rules, task import.
 enum PlanPages {
-    static func pct(_ p: Points?, _ t: Localizer) -> String { p.map { $0.formatted(places: 2, english: t.english) + " %" } ?? "—" }
+    static func pct(_ p: Points?, _ t: Localizer) -> String { p.map { $0.formatted(places: 2, english: t.english) + "\u{00A0}%" } ?? "—" }
 
     static func statusBadge(_ s: TaskStatus, _ t: Localizer) -> HTMLNode {
         H.span(.class("badge task-" + s.rawValue)) { t(s.labelKey) }
@@ -254,7 +254,7 @@ enum PlanPages {
     }
 
     static func targetText(_ task: PlanTask, _ t: Localizer) -> String {
-        task.target.map { $0.value.formatted(places: 4, english: t.english) + " " + $0.unit } ?? "—"
+        task.target.map { $0.value.formattedCompact(english: t.english) + " " + $0.unit } ?? "—"
     }
 
     static func outputText(_ task: PlanTask, _ t: Localizer) -> String {
@@ -344,7 +344,7 @@ enum PlanPages {
                 (t("task.start"), task.start?.vietnamese ?? ""),
                 (t("column.due"), task.due.vietnamese + (m.effectiveDue != task.due ? " " + t("task.effectiveDue", m.effectiveDue.vietnamese) : "")),
                 (t("column.leadUnit"), m.names[task.$leadUnit.id] ?? ""), (t("task.coordinating"), task.coordinatingIDs.compactMap { m.names[$0] }.joined(separator: "; ")),
-                (t("column.officer"), task.officer ?? ""), (t("task.weight"), task.weight?.formatted(places: 4, english: t.english) ?? ""),
+                (t("column.officer"), task.officer ?? ""), (t("task.weight"), task.weight?.formattedCompact(english: t.english) ?? ""),
                 (t("column.progress"), pct(task.progress, t) + (m.rollup.map { " — " + rollupText($0, t) } ?? (task.progress == nil ? "" : " — " + t("rollup.entered")))),
                 (t("task.completedOn"), task.completedOn.flatMap(CivilDate.init(parsing:))?.vietnamese ?? ""),
                 (t("task.parentCode"), m.parent.map { $0.code + ". " + $0.title } ?? ""),
@@ -356,7 +356,7 @@ enum PlanPages {
                     for c in m.children {
                         H.li {
                             H.a(.href(SiteURL.task(c.id ?? UUID()).path)) { c.code + ". " + c.title }
-                            " — " + pct(c.progress, t) + (c.weight.map { ", " + t("task.weight") + " " + $0.formatted(places: 4, english: t.english) } ?? "")
+                            " — " + pct(c.progress, t) + (c.weight.map { ", " + t("task.weight") + " " + $0.formattedCompact(english: t.english) } ?? "")
                         }
                     }
                 }
@@ -369,7 +369,7 @@ enum PlanPages {
                     Components.textField(t("report.percent"), name: "percent", value: f.percent, errors: errors, hint: t("report.percentHint"), maxlength: 10)
                     if let target = task.target {
                         Components.textField(t("report.achieved", target.unit), name: "achieved", value: f.achieved, errors: errors,
-                                             hint: t("report.achievedHint", target.value.formatted(places: 4, english: t.english) + " " + target.unit), maxlength: 30)
+                                             hint: t("report.achievedHint", target.value.formattedCompact(english: t.english) + " " + target.unit), maxlength: 30)
                     }
                     textArea(t("report.note"), name: "note", value: f.note, errors: errors)
                     H.fieldset {
@@ -655,7 +655,7 @@ enum PlanPages {
                                     H.td { d.code }
                                     H.td { t(d.area.labelKey) }
                                     H.td { d.title }
-                                    H.td { d.targetValue.map { $0.formatted(places: 4, english: t.english) + " " + (d.targetUnit ?? "") } ?? "—" }
+                                    H.td { d.targetValue.map { $0.formattedCompact(english: t.english) + " " + (d.targetUnit ?? "") } ?? "—" }
                                     H.td { d.due.vietnamese }
                                     H.td { d.leadUnitCode }
                                 }
