@@ -28,6 +28,8 @@ func configure(_ app: Application, config: AppConfig) async throws {
         app.databases.use(.sqlite(.file(config.sqliteFile)), as: .sqlite)
     }
     Migrations.register(app)
+    app.databases.middleware.use(PlanStatusSync())
+    app.databases.middleware.use(TaskPlanStatusSync())
 
     app.middleware = .init()
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
@@ -58,6 +60,7 @@ enum Migrations {
         app.migrations.add(M006_CreateParIndex())
         app.migrations.add(M007_CreatePlans())
         app.migrations.add(M008_CreateMail())
+        app.migrations.add(M009_TaskPlanStatus())
     }
 
     /// SQLite settings that make writes durable and let readers work while one writes.

@@ -144,6 +144,11 @@ import VaporTesting
             #expect(closed.status == .badRequest)
             #expect(closed.text.contains("Kế hoạch đã kết thúc"))
             #expect(try await app.post("/plans/\(pid)/status", as: cchc, form: ["target": "issued"]).status == .badRequest)  // reopening needs a reason
+            // A closed plan's tasks leave the follow-up lists (each task carries its plan's status); reopening brings them back.
+            #expect(try await PlanTask.query(on: app.db).filter(\.$plan.$id == pid).filter(\.$planStatus != "closed").count() == 0)
+            #expect(!(try await app.get("/followup/overdue", as: cchc).text.contains("Nhiệm vụ 1.2")))
+            #expect(try await app.post("/plans/\(pid)/status", as: cchc, form: ["target": "issued", "reason": "Bổ sung báo cáo"]).status == .seeOther)
+            #expect(try await app.get("/followup/overdue", as: cchc).text.contains("Nhiệm vụ 1.2"))
             #expect(try await AuditRecord.query(on: app.db).filter(\.$entityType == "task_report").count() == 3)
             #expect(try await AuditVerification.verify(on: app.db).failure == nil)
         }

@@ -149,6 +149,29 @@ def test_officer_cannot_manage_users(page: Page):
     expect(page.locator("main")).to_be_visible()
 
 
+def test_admin_sets_reminder_address_and_sees_outbox(page: Page):
+    login(page, *ADMIN)
+    goto(page, "/admin/users")
+    click_and_wait(page, page.get_by_role("link", name=OFFICER[0], exact=True))
+    page.fill("#f-email", "khong-phai-dia-chi")
+    # The browser's own check would stop an invalid type=email field; the server's answer is what is tested.
+    page.eval_on_selector("form:has(#f-email)", "f => f.noValidate = true")
+    click_and_wait(page, page.locator("form:has(#f-email) button[type=submit]"), status=400)
+    assert "Địa chỉ thư điện tử không hợp lệ" in main_text(page)
+    page.fill("#f-email", "canbo.e2e@snv.minhson.gov.vn")
+    click_and_wait(page, page.locator("form:has(#f-email) button[type=submit]"))
+    assert "Đã lưu" in main_text(page)
+    assert page.input_value("#f-email") == "canbo.e2e@snv.minhson.gov.vn"
+    goto(page, "/admin/users")
+    click_and_wait(page, page.get_by_role("link", name="Thư điện tử nhắc việc"))
+    text = main_text(page)
+    # The test server has no mail relay: the page says so, and a test message is refused in words.
+    assert "Chưa bật gửi thư" in text
+    page.fill("#f-to", "quantri@snv.minhson.gov.vn")
+    click_and_wait(page, page.get_by_role("button", name="Gửi thư thử"), status=422)
+    assert "Chưa cấu hình máy chủ thư" in main_text(page)
+
+
 def test_logout(page: Page):
     login(page, *ADMIN)
     click_and_wait(page, page.locator("header form button[type=submit]"))

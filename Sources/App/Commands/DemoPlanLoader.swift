@@ -30,7 +30,7 @@ enum DemoPlanLoader {
         var byCode: [String: UUID] = [:]
         for u in try await Unit.query(on: db).all() { byCode[u.code] = u.id }
         let units = byCode
-        guard let root = try await UnitTree.root(on: db)?.id, let snv = units["SNV"] else { return }
+        guard let root = try await UnitTree.rootID(on: db), let snv = units["SNV"] else { return }
         let rules = FollowUpRules()
         try await db.writing(as: actor, reason: "demo data") { tx, audit in
             let period = Plan(kind: .period, unitID: root, yearFrom: 2026, yearTo: 2030, title: "Kế hoạch cải cách hành chính giai đoạn 2026–2030")

@@ -42,7 +42,7 @@ struct PlanBenchmarkSeedCommand: AsyncCommand {
         let planColumns = ["id", "version", "kind", "unit_id", "year_from", "year_to", "title", "doc_number", "status", "exempt_areas"]
         let taskColumns = ["id", "version", "plan_id", "code", "sort_key", "area", "title", "target_e4", "target_unit", "output_kind",
                            "output", "start_on", "due_on", "effective_due_on", "lead_unit_id", "coordinating", "officer", "progress_e4",
-                           "completed_on", "last_report_on"]
+                           "completed_on", "last_report_on", "plan_status"]
         let year = today.year
         let first = CivilDate(year: year, month: 1, day: 15)!
         try await db.transaction { tx in
@@ -83,6 +83,7 @@ struct PlanBenchmarkSeedCommand: AsyncCommand {
                             progress.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null,
                             completed.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null,
                             (progress == nil ? nil : (completed ?? today.adding(days: -3).iso)).map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null,
+                            SQLBind(PlanStatus.issued.rawValue),
                         ]
                         taskInsert.values(values)
                     }

@@ -20,7 +20,7 @@ enum BlockController {
     }
 
     static func canEditBlocks(_ req: Request, _ user: CurrentUser) async throws -> Bool {
-        guard let root = try await UnitTree.root(on: req.db)?.id else { return false }
+        guard let root = try await UnitTree.rootID(on: req.db) else { return false }
         return AccessPolicy.allowsProvinceWide(user.grants, .editBlocks, rootID: root)
     }
 

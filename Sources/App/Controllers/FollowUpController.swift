@@ -56,7 +56,8 @@ enum FollowUpController {
         if let scope { q.filter(\.$id ~~ scope) }
         let units = try await q.limit(5000).all().compactMap { u in u.id.map { ($0.uuidString, u.name) } }
         let selected = (try? req.query.get(String.self, at: "unit")) ?? ""
-        return PlanPages.report(req.pageContext, r, units: units, selectedUnit: selected).response()
+        return PlanPages.report(req.pageContext, r, units: units, selectedUnit: selected,
+                                defaultScope: req.t(scope == nil ? "report.province" : "report.myUnits")).response()
     }
 
     @Sendable static func reportExport(req: Request) async throws -> Response {
@@ -109,7 +110,7 @@ enum FollowUpController {
 
     static func requireProvinceManager(_ req: Request) async throws -> CurrentUser {
         let user = try req.require(.managePlans)
-        guard let root = try await UnitTree.root(on: req.db)?.id, AccessPolicy.allowsProvinceWide(user.grants, .managePlans, rootID: root) else {
+        guard let root = try await UnitTree.rootID(on: req.db), AccessPolicy.allowsProvinceWide(user.grants, .managePlans, rootID: root) else {
             throw AppError.forbidden
         }
         return user

@@ -7,7 +7,7 @@ import ThiDuaCore
 enum MailAdminController {
     static func requireProvinceAdmin(_ req: Request) async throws -> CurrentUser {
         let user = try req.require(.manageUsers)
-        guard let root = try await UnitTree.root(on: req.db)?.id, AccessPolicy.allowsProvinceWide(user.grants, .manageUsers, rootID: root) else {
+        guard let root = try await UnitTree.rootID(on: req.db), AccessPolicy.allowsProvinceWide(user.grants, .manageUsers, rootID: root) else {
             throw AppError.forbidden
         }
         return user

@@ -25,7 +25,7 @@ enum PlanController {
     /// A province plan is seen by everyone who sees plans; a unit's plan inside the scope.
     static func requireView(_ req: Request, _ plan: Plan) async throws -> CurrentUser {
         let user = try req.require(.viewPlans)
-        if try await UnitTree.root(on: req.db)?.id == plan.$unit.id { return user }
+        if try await UnitTree.rootID(on: req.db) == plan.$unit.id { return user }
         return try await req.require(.viewPlans, on: plan.$unit.id)
     }
 
@@ -43,7 +43,7 @@ enum PlanController {
     @Sendable static func index(req: Request) async throws -> Response {
         let user = try req.require(.viewPlans)
         let year = (try? req.query.get(Int.self, at: "year")) ?? req.today.year
-        let rootID = try await UnitTree.root(on: req.db)?.id
+        let rootID = try await UnitTree.rootID(on: req.db)
         let q = Plan.query(on: req.db).with(\.$unit).filter(\.$yearFrom <= year).filter(\.$yearTo >= year)
         if let scope = try await UnitQueries.scope(of: user, .viewPlans, on: req.db) {
             q.group(.or) { g in

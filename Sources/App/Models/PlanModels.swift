@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import ThiDuaCore
 
@@ -105,6 +106,8 @@ final class PlanTask: Model, @unchecked Sendable {
     @OptionalField(key: "progress_e4") var progressE4: Int64?
     @OptionalField(key: "completed_on") var completedOn: String?
     @OptionalField(key: "last_report_on") var lastReportOn: String?
+    /// The plan's status, copied (see `PlanStatusSync`) so the follow-up lists need no join.
+    @Field(key: "plan_status") var planStatus: String
 
     init() {}
 
@@ -208,9 +211,13 @@ final class ProvinceSetting: Model, @unchecked Sendable {
 
     static let followUpKey = "follow_up"
 
+    private struct JSONRow: Decodable { let json: String }
+
+    /// Read on every follow-up list (every home page), so with one plain SQL read.
     static func followUpRules(on db: any Database) async throws -> FollowUpRules {
-        guard let s = try await ProvinceSetting.find(followUpKey, on: db),
-            let rules = try? JSONDecoder().decode(FollowUpRules.self, from: Data(s.json.utf8))
+        guard let sql = db as? any SQLDatabase,
+            let row = try await sql.raw("SELECT json FROM province_settings WHERE key = \(bind: followUpKey)").first(decoding: JSONRow.self),
+            let rules = try? JSONDecoder().decode(FollowUpRules.self, from: Data(row.json.utf8))
         else { return FollowUpRules() }
         return rules
     }

@@ -83,11 +83,15 @@ enum PlanService {
                                   required: Set(ContentArea.allCases).subtracting(plan.exempt))
     }
 
+    private struct NameRow: Decodable { let id: UUID, name: String }
+
     static func unitNames(_ ids: Set<UUID>, on db: any Database) async throws -> [UUID: String] {
-        guard !ids.isEmpty else { return [:] }
+        guard !ids.isEmpty, let sql = db as? any SQLDatabase else { return [:] }
         var out: [UUID: String] = [:]
-        for u in try await Unit.query(on: db).filter(\.$id ~~ ids).field(\.$id).field(\.$name).all() {
-            if let id = u.id { out[id] = u.name }
+        let all = Array(ids)
+        for start in stride(from: 0, to: all.count, by: 1000) {
+            let chunk: [any Encodable & Sendable] = Array(all[start..<min(all.count, start + 1000)])
+            for r in try await sql.raw("SELECT id, name FROM units WHERE id IN (\(binds: chunk))").all(decoding: NameRow.self) { out[r.id] = r.name }
         }
         return out
     }
@@ -132,11 +136,29 @@ enum PlanService {
         let total: Int
     }
 
+    private struct FollowUpSQLRow: Decodable {
+        let id: UUID
+        let code: String
+        let title: String
+        let plan_title: String
+        let lead_name: String?
+        let officer: String?
+        let start_on: String?
+        let due_on: String
+        let effective_due_on: String
+        let progress_e4: Int64?
+    }
+
+    private struct CountRow: Decodable { let n: Int }
+
     /// Tasks of issued plans, not completed, led by a unit in `scope` (nil: everywhere), whose alert is at least
-    /// `minimum` today: one indexed range query on (completed_on, effective_due_on), most overdue first.
+    /// `minimum` today, most overdue first. Two plain SQL reads (the count and one page) on the indexes
+    /// `(plan_status, completed_on, effective_due_on, sort_key)` and `(lead_unit_id, …)`: these lists are on every
+    /// home page, so they skip the model layer.
     static func followUp(scope: Set<UUID>?, minimum: TaskRules.Alert, today: CivilDate, rules: FollowUpRules, page: Int = 1,
                          pageSize: Int = 100, on db: any Database) async throws -> FollowUpPage {
         if let scope, scope.isEmpty { return FollowUpPage(rows: [], total: 0) }
+        guard let sql = db as? any SQLDatabase else { return FollowUpPage(rows: [], total: 0) }
         let last: CivilDate
         switch minimum {
         case .dueSoon: last = today.adding(days: rules.dueSoonDays)
@@ -144,26 +166,28 @@ enum PlanService {
         case .unitHead: last = today.adding(days: -max(1, rules.headAfterDays))
         case .reformOffice: last = today.adding(days: -max(1, rules.reformOfficeAfterDays))
         }
-        let q = PlanTask.query(on: db)
-            .join(Plan.self, on: \PlanTask.$plan.$id == \Plan.$id)
-            .filter(Plan.self, \.$statusRaw == PlanStatus.issued.rawValue)
-            .filter(\.$completedOn == nil)
-            .filter(\.$effectiveDueOn <= last.iso)
-        if let scope { q.filter(\.$leadUnit.$id ~~ scope) }
-        let total = try await q.count()
-        let tasks = try await q.copy().sort(\.$effectiveDueOn).sort(\.$sortKey)
-            .range(((max(1, page) - 1) * pageSize)..<(max(1, page) * pageSize)).all()
-        let names = try await unitNames(Set(tasks.map { $0.$leadUnit.id }), on: db)
-        var titles: [UUID: String] = [:]
-        for t in tasks {
-            if titles[t.$plan.id] == nil, let plan = try? t.joined(Plan.self) { titles[t.$plan.id] = plan.title }
+        var filter: SQLQueryString = "t.plan_status = \(bind: PlanStatus.issued.rawValue) AND t.completed_on IS NULL AND t.effective_due_on <= \(bind: last.iso)"
+        if let scope {
+            let ids: [any Encodable & Sendable] = scope.sorted { $0.uuidString < $1.uuidString }
+            filter += " AND t.lead_unit_id IN (\(binds: ids))"
         }
-        let rows = tasks.compactMap { t -> FollowUpRow? in
-            guard let id = t.id, let alert = TaskRules.alert(t.facts, today: today, rules: rules) else { return nil }
+        let total = try await sql.raw("SELECT COUNT(*) AS n FROM plan_tasks t WHERE " + filter).first(decoding: CountRow.self)?.n ?? 0
+        let size = max(1, pageSize), offset = (max(1, page) - 1) * size
+        let select: SQLQueryString = """
+            SELECT t.id, t.code, t.title, p.title AS plan_title, u.name AS lead_name, t.officer, t.start_on, t.due_on,
+                   t.effective_due_on, t.progress_e4
+            FROM plan_tasks t JOIN plans p ON p.id = t.plan_id LEFT JOIN units u ON u.id = t.lead_unit_id WHERE
+            """
+        let order: SQLQueryString = " ORDER BY t.effective_due_on, t.sort_key LIMIT \(literal: size) OFFSET \(literal: offset)"
+        let found = try await sql.raw(select + " " + filter + order).all(decoding: FollowUpSQLRow.self)
+        let rows = found.compactMap { r -> FollowUpRow? in
+            guard let due = CivilDate(parsing: r.due_on) else { return nil }
+            let facts = TaskFacts(start: r.start_on.flatMap(CivilDate.init(parsing:)), due: due, progress: r.progress_e4.map { Points(e4: $0) }, completedOn: nil)
+            guard let alert = TaskRules.alert(facts, today: today, rules: rules) else { return nil }
             return FollowUpRow(
-                taskID: id, code: t.code, title: t.title, planTitle: titles[t.$plan.id] ?? "", leadName: names[t.$leadUnit.id] ?? "",
-                officer: t.officer, due: CivilDate(parsing: t.effectiveDueOn) ?? t.due, status: TaskRules.status(t.facts, today: today, rules: rules),
-                alert: alert, daysLate: TaskRules.daysLate(t.facts, today: today, rules: rules), progress: t.progress)
+                taskID: r.id, code: r.code, title: r.title, planTitle: r.plan_title, leadName: r.lead_name ?? "", officer: r.officer,
+                due: CivilDate(parsing: r.effective_due_on) ?? due, status: TaskRules.status(facts, today: today, rules: rules),
+                alert: alert, daysLate: TaskRules.daysLate(facts, today: today, rules: rules), progress: facts.progress)
         }
         return FollowUpPage(rows: rows, total: total)
     }
@@ -171,7 +195,7 @@ enum PlanService {
     /// Where each of the user's grants sits on the escalation ladder (officer → unit head → reform office):
     /// the least alert that grant must hear about, and the units it covers.
     static func ladder(for user: CurrentUser, on db: any Database) async throws -> [(minimum: TaskRules.Alert, scope: Set<UUID>?)] {
-        let root = try await UnitTree.root(on: db)?.id
+        let root = try await UnitTree.rootID(on: db)
         var out: [(TaskRules.Alert, Set<UUID>?)] = []
         for g in user.grants {
             let minimum: TaskRules.Alert

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 import ThiDuaCore
 
@@ -86,24 +87,34 @@ enum UnitTree {
         return path
     }
 
-    /// All units below the given roots (the roots included), for filtering lists to a user's scope.
-    /// The roots and every unit below them, level by level on the parent index (a commune with no offices costs
+    /// All units below the given roots (the roots included), for filtering lists to a user's scope:
+    /// the roots and every unit below them, level by level on the parent index (a commune with no offices costs
     /// one query that finds nothing; the whole province costs one query per level).
     static func subtreeIDs(of roots: Set<UUID>, on db: any Database) async throws -> Set<UUID> {
-        guard !roots.isEmpty else { return [] }
+        guard !roots.isEmpty, let sql = db as? any SQLDatabase else { return [] }
         var out = roots
         var frontier = Array(roots)
         while !frontier.isEmpty {
             var next: [UUID] = []
             for start in stride(from: 0, to: frontier.count, by: 1000) {
-                let chunk = Array(frontier[start..<min(frontier.count, start + 1000)])
-                for u in try await Unit.query(on: db).filter(\.$parent.$id ~~ chunk.map { Optional($0) }).field(\.$id).all() {
-                    if let id = u.id, out.insert(id).inserted { next.append(id) }
+                let chunk: [any Encodable & Sendable] = Array(frontier[start..<min(frontier.count, start + 1000)])
+                for row in try await sql.raw("SELECT id FROM units WHERE parent_id IN (\(binds: chunk))").all(decoding: IDRow.self)
+                where out.insert(row.id).inserted {
+                    next.append(row.id)
                 }
             }
             frontier = next
         }
         return out
+    }
+
+    private struct IDRow: Decodable { let id: UUID }
+
+    /// The province (the one unit of kind province without a parent), by id only.
+    static func rootID(on db: any Database) async throws -> UUID? {
+        guard let sql = db as? any SQLDatabase else { return try await root(on: db)?.id }
+        return try await sql.raw("SELECT id FROM units WHERE parent_id IS NULL AND kind = \(bind: UnitKind.province.rawValue) LIMIT 1")
+            .first(decoding: IDRow.self)?.id
     }
 
     static func root(on db: any Database) async throws -> Unit? {

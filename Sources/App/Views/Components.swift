@@ -41,7 +41,7 @@ enum Components {
 
     static func selectField(
         _ label: String, name: String, options: [(value: String, label: String)], selected: String?,
-        errors: [FieldError] = [], required: Bool = false, includeBlank: Bool = false
+        errors: [FieldError] = [], required: Bool = false, includeBlank: Bool = false, blankLabel: String = "—"
     ) -> HTMLNode {
         let id = "f-" + name
         let error = errors.first { $0.field == name }
@@ -55,7 +55,7 @@ enum Components {
                 .id(id), .name(name), .flag("required", required), .aria("invalid", error == nil ? nil : "true"),
                 .aria("describedby", error == nil ? nil : id + "-error")
             ) {
-                if includeBlank { H.option(.value("")) { "—" } }
+                if includeBlank { H.option(.value("")) { blankLabel } }
                 for o in options {
                     H.option(.value(o.value), .flag("selected", o.value == selected)) { o.label }
                 }

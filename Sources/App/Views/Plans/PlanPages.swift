@@ -513,7 +513,8 @@ enum PlanPages {
 
     // MARK: Reports
 
-    static func report(_ ctx: PageContext, _ r: PlanService.Report, units: [(value: String, label: String)], selectedUnit: String) -> HTMLNode {
+    static func report(_ ctx: PageContext, _ r: PlanService.Report, units: [(value: String, label: String)], selectedUnit: String,
+                       defaultScope: String) -> HTMLNode {
         let t = ctx.t
         var periods: [(value: String, label: String)] = [("year", t("period.year"))]
         periods += (1...4).map { ("q\($0)", t("period.quarter", String($0))) }
@@ -523,7 +524,7 @@ enum PlanPages {
         return Layout.page(ctx, title: title) {
             H.h1 { title }
             H.form(.method("get"), .action(SiteURL.planReport.path), .class("filters no-print")) {
-                Components.selectField(t("report.scope"), name: "unit", options: units, selected: selectedUnit, includeBlank: true)
+                Components.selectField(t("report.scope"), name: "unit", options: units, selected: selectedUnit, includeBlank: true, blankLabel: defaultScope)
                 Components.textField(t("plans.year"), name: "year", value: String(r.year), type: "number")
                 Components.selectField(t("report.period"), name: "period", options: periods, selected: r.period.raw)
                 H.button(.type("submit"), .class("secondary")) { t("report.show") }

@@ -47,7 +47,7 @@ enum UnitQueries {
     /// The units (subtrees) the user holds `action` on, or nil when the grant is province-wide (no filter).
     static func scope(of user: CurrentUser, _ action: Action, on db: any Database) async throws -> Set<UUID>? {
         let roots = AccessPolicy.scopeRoots(user.grants, action)
-        if let root = try await UnitTree.root(on: db)?.id, roots.contains(root) { return nil }
+        if let root = try await UnitTree.rootID(on: db), roots.contains(root) { return nil }
         return try await UnitTree.subtreeIDs(of: roots, on: db)
     }
 
