@@ -99,6 +99,19 @@ import VaporTesting
         }
     }
 
+    @Test(arguments: [
+        ("Quá hạn {0} ngày — báo {1}", ["12", "Sở Nội vụ"], "Quá hạn 12 ngày — báo Sở Nội vụ"),
+        ("{1} trước {0}", ["a", "b"], "b trước a"),
+        ("{0}{0}", ["x"], "xx"),
+        ("{0} và {2}", ["x"], "x và {2}"),  // a placeholder without an argument stays
+        ("{0}", ["{1}"], "{1}"),  // an argument is never read as a template
+        ("{ {x} {", ["y"], "{ {x} {"),
+        ("Không có", [], "Không có"),
+    ])
+    func placeholdersAreFilledOnce(template: String, args: [String], expected: String) {
+        #expect(Localizer.fill(template, args) == expected)
+    }
+
     @Test func everyCatalogKeyExistsInBothLanguagesAndEveryUsedKeyExists() throws {
         // check: the same keys
         let vi = Set(Catalog.vi.keys), en = Set(Catalog.en.keys)

@@ -24,6 +24,32 @@ import VaporTesting
         }
     }
 
+    /// The home page's figures: the province sees every current unit and person, a department its own subtree.
+    @Test func homeFiguresFollowTheScope() async throws {
+        try await withApp(configure: { $0.fixedToday = CivilDate(year: 2026, month: 3, day: 2) }) { app in
+            // setup
+            let f = try await Fixture.make(on: app.db)
+            let gone = Unit(code: "XCU", name: "Xã Cũ", shortName: nil, kind: .commune, parentID: f.root, validFrom: nil,
+                            validTo: CivilDate(year: 2025, month: 6, day: 30))
+            try await gone.create(on: app.db)
+            for (code, unit) in [("A", f.snv), ("B", f.snvOffice), ("C", f.stc)] {
+                try await Person(code: code, fullName: "Người \(code)", sex: .female, birthYear: 1990, position: "Chuyên viên", unitID: unit).create(on: app.db)
+            }
+            let admin = try await Browser.signIn(try await app.makeUser("quantri", grants: [(.systemAdmin, f.root)]), on: app.db)
+            let head = try await Browser.signIn(try await app.makeUser("truong.snv", grants: [(.unitHead, f.snv)]), on: app.db)
+
+            // act
+            let province = try await app.get("/", as: admin).text
+            let department = try await app.get("/", as: head).text
+
+            // check: 6 current units of 7 (the old commune ended in 2025), 3 people; SNV and its office, 2 people
+            #expect(province.contains("<span class=\"stat\">6</span>"))
+            #expect(province.contains("<span class=\"stat\">3</span>"))
+            #expect(department.contains("<span class=\"stat\">2</span>"))
+            #expect(!department.contains("<span class=\"stat\">3</span>"))
+        }
+    }
+
     @Test func officersSeeOnlyTheirOwnSubtree() async throws {
         try await withApp { app in
             let f = try await Fixture.make(on: app.db)

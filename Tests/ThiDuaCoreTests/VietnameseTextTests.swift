@@ -86,9 +86,21 @@ import Testing
         #expect(CivilDate(parsing: raw)?.iso == iso)
     }
 
-    @Test(arguments: ["29/02/2025", "31/04/2026", "00/01/2026", "2026", "a/b/c", "", "13/13/2026", "60"])
+    @Test(arguments: ["29/02/2025", "31/04/2026", "00/01/2026", "2026", "a/b/c", "", "13/13/2026", "60", "2025-02-29", "2025-13-01", "2025-1a-01", "+025-01-01"])
     func impossibleDatesAreRefused(raw: String) {
         #expect(CivilDate(parsing: raw) == nil)
+    }
+
+    /// The fast paths for storage and display agree with the general ones for every day of three years.
+    @Test func isoAndVietnameseFormsRoundTrip() {
+        var d = CivilDate(year: 2023, month: 1, day: 1)!
+        for _ in 0..<(365 * 3 + 1) {
+            #expect(CivilDate(parsing: d.iso) == d)
+            #expect(CivilDate(parsing: d.vietnamese) == d)
+            #expect(d.iso.count == 10 && d.vietnamese.count == 10)
+            d = d.adding(days: 1)
+        }
+        #expect(CivilDate(year: 1900, month: 3, day: 9)!.iso == "1900-03-09")
     }
 
     @Test func dateArithmeticAcrossMonthsAndLeapYears() {

@@ -11,17 +11,20 @@ enum HomeController {
         guard let user = req.currentUser else {
             return HomePage.publicLanding(ctx).response()
         }
-        let scope = try await UnitTree.subtreeIDs(of: AccessPolicy.scopeRoots(user.grants, .viewUnits), on: req.db)
+        let roots = AccessPolicy.scopeRoots(user.grants, .viewUnits)
         let today = req.today
         var model = HomePage.Model(unitCount: 0, peopleCount: 0, blockCount: 0, grants: [], followUp: nil)
-        if !scope.isEmpty, let sql = req.db as? any SQLDatabase {
-            // One read for the three figures (the home page is the most visited signed-in page).
-            let ids: [any Encodable & Sendable] = scope.sorted { $0.uuidString < $1.uuidString }
-            if let c = try await sql.raw("""
-                SELECT (SELECT COUNT(*) FROM units WHERE id IN (\(binds: ids)) AND (valid_to IS NULL OR valid_to >= \(bind: today.iso))) AS units,
-                       (SELECT COUNT(*) FROM people WHERE unit_id IN (\(binds: ids))) AS people,
-                       (SELECT COUNT(*) FROM emulation_blocks WHERE year = \(bind: today.year)) AS blocks
-                """).first(decoding: Counts.self) {
+        if !roots.isEmpty, let sql = req.db as? any SQLDatabase {
+            // One read for the three figures (the home page is the most visited signed-in page); province-wide
+            // users count everything, others their units' subtrees.
+            let scope = try await UnitQueries.scope(of: user, .viewUnits, on: req.db)
+            let ids: [any Encodable & Sendable] = (scope ?? []).sorted { $0.uuidString < $1.uuidString }
+            let inUnits: SQLQueryString = scope == nil ? "1 = 1" : "id IN (\(binds: ids))"
+            let inPeople: SQLQueryString = scope == nil ? "1 = 1" : "unit_id IN (\(binds: ids))"
+            let query: SQLQueryString = "SELECT (SELECT COUNT(*) FROM units WHERE " + inUnits
+                + " AND (valid_to IS NULL OR valid_to >= \(bind: today.iso))) AS units, (SELECT COUNT(*) FROM people WHERE " + inPeople
+                + ") AS people, (SELECT COUNT(*) FROM emulation_blocks WHERE year = \(bind: today.year)) AS blocks"
+            if let c = try await sql.raw(query).first(decoding: Counts.self) {
                 (model.unitCount, model.peopleCount, model.blockCount) = (c.units, c.people, c.blocks)
             }
         }

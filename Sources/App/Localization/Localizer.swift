@@ -19,11 +19,27 @@ struct Localizer: Sendable {
     let lang: Lang
 
     func callAsFunction(_ key: String, _ args: String...) -> String {
-        var s = lang.catalog[key] ?? Catalog.vi[key] ?? key
-        for (i, a) in args.enumerated() {
-            s = s.replacingOccurrences(of: "{\(i)}", with: a)
+        let s = lang.catalog[key] ?? Catalog.vi[key] ?? key
+        return args.isEmpty ? s : Self.fill(s, args)
+    }
+
+    /// Replaces "{0}", "{1}" … with the arguments in one pass (no Foundation string search: this runs for many
+    /// cells of every list page). A placeholder without an argument stays as it is.
+    static func fill(_ template: String, _ args: [String]) -> String {
+        var out = ""
+        out.reserveCapacity(template.utf8.count + args.reduce(0) { $0 + $1.utf8.count })
+        var i = template.startIndex
+        while i < template.endIndex {
+            let c = template[i]
+            if c == "{", let close = template[i...].firstIndex(of: "}"), let n = Int(template[template.index(after: i)..<close]), args.indices.contains(n) {
+                out += args[n]
+                i = template.index(after: close)
+            } else {
+                out.append(c)
+                i = template.index(after: i)
+            }
         }
-        return s
+        return out
     }
 
     var english: Bool { lang == .en }

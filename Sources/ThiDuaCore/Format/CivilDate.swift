@@ -26,12 +26,34 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     /// ISO form used for storage: "2025-07-01".
     public var iso: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        Self.pad(year, 4) + "-" + Self.pad(month, 2) + "-" + Self.pad(day, 2)
     }
 
     /// Vietnamese display form: "01/07/2025".
     public var vietnamese: String {
-        String(format: "%02d/%02d/%04d", day, month, year)
+        Self.pad(day, 2) + "/" + Self.pad(month, 2) + "/" + Self.pad(year, 4)
+    }
+
+    /// Zero-padded decimal (dates are shown on every list row; `String(format:)` is slow on Linux).
+    static func pad(_ n: Int, _ width: Int) -> String {
+        let digits = String(n)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+
+    /// The storage form "yyyy-MM-dd" without the general parser's work (it is read on every list row).
+    static func parseISO(_ s: String) -> CivilDate? {
+        let u = Array(s.utf8)
+        guard u.count == 10, u[4] == 0x2D, u[7] == 0x2D else { return nil }
+        func num(_ r: Range<Int>) -> Int? {
+            var v = 0
+            for i in r {
+                guard u[i] >= 0x30, u[i] <= 0x39 else { return nil }
+                v = v * 10 + Int(u[i] - 0x30)
+            }
+            return v
+        }
+        guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10) else { return nil }
+        return CivilDate(year: y, month: m, day: d)
     }
 
     public var description: String { iso }
@@ -43,6 +65,10 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     /// Accepts what people type or spreadsheets hold: dd/MM/yyyy, d/M/yyyy, dd-MM-yyyy, dd.MM.yyyy,
     /// yyyy-MM-dd, and an Excel date serial number.
     public init?(parsing raw: String) {
+        if let d = Self.parseISO(raw) {
+            self = d
+            return
+        }
         let s = raw.trimmingCharacters(in: .whitespaces)
         guard !s.isEmpty else { return nil }
         // Spreadsheet date serials for 1927–2119; a bare "2026" is a year someone typed, not a date.
