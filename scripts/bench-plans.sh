@@ -33,6 +33,10 @@ grep -q "Xã Thử nghiệm" "$DIR/overdue.html" || { echo "the overdue list is 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "home page bytes: $(wc -c < "$DIR/static/home.html"), overdue page bytes: $(wc -c < "$DIR/overdue.html"), overdue rows: $(grep -o '<tr>' "$DIR/overdue.html" | wc -l)"
 wrk -t2 -c50 -d5s -H "Cookie: $OFFICER" "$HOME_URL" >/dev/null  # warm-up
-echo "unit officer's home page:"; wrk -t2 -c50 -d"$DURATION" -H "Cookie: $OFFICER" -s scripts/wrk-report.lua "$HOME_URL" | grep RESULT
-echo "province overdue list:"; wrk -t2 -c50 -d"$DURATION" -H "Cookie: $OFFICE" -s scripts/wrk-report.lua "$OVERDUE_URL" | grep RESULT
-echo "static file of the home page's size:"; wrk -t2 -c50 -d"$DURATION" -s scripts/wrk-report.lua "http://127.0.0.1:$PORT/home.html" | grep RESULT
+# The issue names no concurrency: 10 connections (a busy morning at a province's reform office) and 50 (issue 3's load).
+for c in ${CONNECTIONS:-10 50}; do
+  echo "== $c connections"
+  echo "unit officer's home page:"; wrk -t2 -c"$c" -d"$DURATION" -H "Cookie: $OFFICER" -s scripts/wrk-report.lua "$HOME_URL" | grep RESULT
+  echo "province overdue list:"; wrk -t2 -c"$c" -d"$DURATION" -H "Cookie: $OFFICE" -s scripts/wrk-report.lua "$OVERDUE_URL" | grep RESULT
+  echo "static file of the home page's size:"; wrk -t2 -c"$c" -d"$DURATION" -s scripts/wrk-report.lua "http://127.0.0.1:$PORT/home.html" | grep RESULT
+done

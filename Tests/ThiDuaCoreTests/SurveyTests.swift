@@ -173,4 +173,26 @@ import Testing
         #expect(SampleNote.marginOfError(n: 0) == nil)
         #expect(abs((SampleNote.marginOfError(n: 100) ?? 0) - 9.8) < 1e-9)
     }
+
+    @Test func startersAreValidAndCoverEveryFactor() throws {
+        #expect(SurveyStarters.sipas.validate() == [])
+        #expect(SurveyStarters.leadersRating.validate() == [])
+        let factors = Set(SurveyStarters.sipas.questions.filter { $0.part == .satisfaction }.compactMap(\.factor))
+        #expect(factors == Set(SIPASFactor.allCases))
+        let visitor: [String: [String]] = [
+            "kenh": ["truc_tiep"], "so_lan": ["1"], "tiep_can": ["5"], "thu_tuc": ["4"], "cong_chuc.thai_do": ["5"],
+            "cong_chuc.huong_dan": ["3"], "cong_chuc.tuan_thu": ["4"], "dung_hen": ["yes"], "ket_qua": ["4"], "da_gop_y": ["no"],
+        ]
+        let a = try SurveyAnswers.check(SurveyStarters.sipas, visitor).get()
+        let t = SatisfactionIndex.tally(SurveyStarters.sipas, a)
+        #expect(t[.official] == SatisfactionTally(satisfied: 2, answered: 3))
+        #expect(t[.feedback] == nil)  // not asked: no complaint was made
+        // Online applicants are asked about the portal, not about trips to the counter.
+        var online = visitor
+        online["kenh"] = ["truc_tuyen"]
+        switch SurveyAnswers.check(SurveyStarters.sipas, online) {
+        case .success: Issue.record("a hidden question was accepted")
+        case .failure(let f): #expect(f.problems.contains(.hiddenQuestion("so_lan")) && f.problems.contains(.required("cong_dvc")))
+        }
+    }
 }
