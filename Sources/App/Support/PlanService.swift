@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SQLKit
+import Synchronization
 import ThiDuaCore
 
 /// Queries and computations behind the plan pages, the follow-up lists, the progress reports and the
@@ -298,25 +299,76 @@ enum PlanService {
         let total: Int
     }
 
-    /// Tasks of issued or closed plans falling due in `year`, led by a unit in `scope`, as they stood at the end
-    /// of the period (or today, if the period has not ended): statuses by content area, what fell due and what
-    /// was completed in the period, the overdue list and the on-time rate.
-    static func report(scope: Set<UUID>?, scopeName: String, year: Int, period: Period, today: CivilDate, on db: any Database) async throws -> Report {
-        let rules = try await ProvinceSetting.followUpRules(on: db)
-        let (from, to) = period.bounds(year: year)
-        let asOf = min(today, to)
-        let q = PlanTask.query(on: db)
-            .join(Plan.self, on: \PlanTask.$plan.$id == \Plan.$id)
-            .filter(Plan.self, \.$statusRaw ~~ [PlanStatus.issued.rawValue, PlanStatus.closed.rawValue])
-            .filter(\.$effectiveDueOn >= "\(year)-01-01").filter(\.$effectiveDueOn <= "\(year)-12-31")
-        if let scope { q.filter(\.$leadUnit.$id ~~ scope) }
-        let tasks = try await q.sort(\.$effectiveDueOn).sort(\.$sortKey).all()
+    /// The columns the report and the on-time metric need, read column by column from a plain SQL row.
+    struct TaskLine: Sendable {
+        let id: UUID
+        let code: String
+        let title: String
+        let area: Int
+        let leadUnit: UUID
+        let officer: String?
+        let facts: TaskFacts
+
+        static let columns: SQLQueryString = "t.id, t.code, t.title, t.area, t.lead_unit_id, t.officer, t.start_on, t.due_on, t.progress_e4, t.completed_on"
+
+        init?(_ row: any SQLRow) {
+            guard let id = try? row.decode(column: "id", as: UUID.self), let lead = try? row.decode(column: "lead_unit_id", as: UUID.self),
+                let due = (try? row.decode(column: "due_on", as: String.self)).flatMap(CivilDate.init(parsing:))
+            else { return nil }
+            self.id = id
+            leadUnit = lead
+            code = (try? row.decode(column: "code", as: String.self)) ?? ""
+            title = (try? row.decode(column: "title", as: String.self)) ?? ""
+            area = (try? row.decode(column: "area", as: Int.self)) ?? 0
+            officer = try? row.decode(column: "officer", as: String?.self)
+            let start = (try? row.decode(column: "start_on", as: String?.self))?.flatMap(CivilDate.init(parsing:))
+            let progress = (try? row.decode(column: "progress_e4", as: Int64?.self))?.map { Points(e4: $0) }
+            let completed = (try? row.decode(column: "completed_on", as: String?.self))?.flatMap(CivilDate.init(parsing:))
+            facts = TaskFacts(start: start, due: due, progress: progress, completedOn: completed)
+        }
+    }
+
+    /// Tasks of issued or closed plans whose effective due date falls in `year`, led by a unit in `scope`, in due
+    /// order, passed one by one to `each` as the database returns them (the province's year is ~132,000 rows: they
+    /// are never all held as models).
+    static func eachTask(scope: Set<UUID>?, year: Int, on db: any Database, _ each: @escaping @Sendable (TaskLine) -> Void) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        if let scope, scope.isEmpty { return }
+        let filter: SQLQueryString = "t.plan_status IN (\(bind: PlanStatus.issued.rawValue), \(bind: PlanStatus.closed.rawValue)) AND t.effective_due_on >= \(bind: "\(year)-01-01") AND t.effective_due_on <= \(bind: "\(year)-12-31")"
+        let ids: [UUID] = scope.map { Array($0) } ?? []
+        // A scope of many units goes in chunks (bind limits); each chunk is in due order, and callers that need a
+        // global order sort what they keep.
+        let chunks: [[UUID]?] = scope == nil ? [nil] : stride(from: 0, to: ids.count, by: 1000).map { Array(ids[$0..<min(ids.count, $0 + 1000)]) }
+        for chunk in chunks {
+            var f = filter
+            if let chunk {
+                let binds: [any Encodable & Sendable] = chunk
+                f += " AND t.lead_unit_id IN (\(binds: binds))"
+            }
+            try await sql.raw("SELECT " + TaskLine.columns + " FROM plan_tasks t WHERE " + f + " ORDER BY t.effective_due_on, t.sort_key").run { row in
+                if let line = TaskLine(row) { each(line) }
+            }
+        }
+    }
+
+    private struct ReportState {
         var matrix: [ContentArea: [TaskStatus: Int]] = [:]
         var facts: [TaskFacts] = []
         var dueIn = 0
         var doneIn = 0
-        var overdueTasks: [(PlanTask, TaskFacts)] = []
-        for t in tasks {
+        var total = 0
+        var overdue: [(TaskLine, TaskFacts)] = []
+    }
+
+    /// Tasks of issued or closed plans falling due in `year`, led by a unit in `scope`, as they stood at the end
+    /// of the period (or today, if the period has not ended): statuses by content area, what fell due and what
+    /// was completed in the period, the overdue list (first 1,000) and the on-time rate.
+    static func report(scope: Set<UUID>?, scopeName: String, year: Int, period: Period, today: CivilDate, on db: any Database) async throws -> Report {
+        let rules = try await ProvinceSetting.followUpRules(on: db)
+        let (from, to) = period.bounds(year: year)
+        let asOf = min(today, to)
+        let state = Mutex(ReportState())
+        try await eachTask(scope: scope, year: year, on: db) { t in
             var f = t.facts
             // As it stood at `asOf`: a completion after that date had not happened yet.
             if let c = f.completedOn, c > asOf {
@@ -324,25 +376,32 @@ enum PlanService {
                 f.progress = nil
             }
             let s = TaskRules.status(f, today: asOf, rules: rules)
-            matrix[t.contentArea, default: [:]][s, default: 0] += 1
-            facts.append(f)
             let eff = rules.effectiveDue(f.due)
-            if eff >= from && eff <= to { dueIn += 1 }
-            if let c = f.completedOn, c >= from && c <= to { doneIn += 1 }
-            if s == .overdue { overdueTasks.append((t, f)) }
+            state.withLock { st in
+                st.total += 1
+                st.matrix[ContentArea(rawValue: t.area) ?? .direction, default: [:]][s, default: 0] += 1
+                st.facts.append(f)
+                if eff >= from && eff <= to { st.dueIn += 1 }
+                if let c = f.completedOn, c >= from && c <= to { st.doneIn += 1 }
+                if s == .overdue { st.overdue.append((t, f)) }
+            }
         }
-        let names = try await unitNames(Set(overdueTasks.map { $0.0.$leadUnit.id }), on: db)
-        let overdue = overdueTasks.prefix(1000).compactMap { t, f -> FollowUpRow? in
-            guard let id = t.id else { return nil }
-            return FollowUpRow(
-                taskID: id, code: t.code, title: t.title, planTitle: "", leadName: names[t.$leadUnit.id] ?? "", officer: t.officer,
+        let st = state.withLock { $0 }
+        let overdueSorted = st.overdue
+            .map { (line: $0.0, facts: $0.1, due: rules.effectiveDue($0.1.due), key: PlanTask.sortKey($0.0.code)) }
+            .sorted { ($0.due, $0.key) < ($1.due, $1.key) }
+            .prefix(1000).map { ($0.line, $0.facts) }
+        let names = try await unitNames(Set(overdueSorted.map { $0.0.leadUnit }), on: db)
+        let overdue = overdueSorted.map { t, f in
+            FollowUpRow(
+                taskID: t.id, code: t.code, title: t.title, planTitle: "", leadName: names[t.leadUnit] ?? "", officer: t.officer,
                 due: rules.effectiveDue(f.due), status: .overdue, alert: TaskRules.alert(f, today: asOf, rules: rules) ?? .officer,
                 daysLate: TaskRules.daysLate(f, today: asOf, rules: rules), progress: f.progress)
         }
         // The on-time rate counts what had fallen due by the day after `asOf` (a task due that day counts).
-        let rate = OnTimeRate.of(facts, year: year, asOf: asOf.adding(days: 1), rules: rules)
-        return Report(scopeName: scopeName, year: year, period: period, from: from, to: to, asOf: asOf, matrix: matrix,
-                      dueInPeriod: dueIn, doneInPeriod: doneIn, overdue: Array(overdue), onTime: rate, total: tasks.count)
+        let rate = OnTimeRate.of(st.facts, year: year, asOf: asOf.adding(days: 1), rules: rules)
+        return Report(scopeName: scopeName, year: year, period: period, from: from, to: to, asOf: asOf, matrix: st.matrix,
+                      dueInPeriod: st.dueIn, doneInPeriod: st.doneIn, overdue: overdue, onTime: rate, total: st.total)
     }
 }
 
@@ -355,16 +414,12 @@ struct TaskOnTimeMetricSource: MetricSource {
         guard !unitIDs.isEmpty else { return [:] }
         let rules = try await ProvinceSetting.followUpRules(on: db)
         let asOf = min(today(), CivilDate(year: year, month: 12, day: 31)!).adding(days: 1)
-        var facts: [UUID: [TaskFacts]] = [:]
-        for chunk in stride(from: 0, to: unitIDs.count, by: 500).map({ Array(unitIDs[$0..<min($0 + 500, unitIDs.count)]) }) {
-            let tasks = try await PlanTask.query(on: db)
-                .join(Plan.self, on: \PlanTask.$plan.$id == \Plan.$id)
-                .filter(Plan.self, \.$statusRaw ~~ [PlanStatus.issued.rawValue, PlanStatus.closed.rawValue])
-                .filter(\.$leadUnit.$id ~~ chunk)
-                .filter(\.$effectiveDueOn >= "\(year)-01-01").filter(\.$effectiveDueOn <= "\(year)-12-31")
-                .all()
-            for t in tasks { facts[t.$leadUnit.id, default: []].append(t.facts) }
+        let wanted = Set(unitIDs)
+        let collected = Mutex<[UUID: [TaskFacts]]>([:])
+        try await PlanService.eachTask(scope: wanted, year: year, on: db) { t in
+            collected.withLock { $0[t.leadUnit, default: []].append(t.facts) }
         }
+        let facts = collected.withLock { $0 }
         var out: [UUID: [MetricKey: Points]] = [:]
         for (unit, list) in facts {
             if let r = OnTimeRate.of(list, year: year, asOf: asOf, rules: rules) { out[unit] = [.taskOnTimeRate: r.rate] }
