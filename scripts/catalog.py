@@ -3,6 +3,7 @@
 S = {
 "layout.skip": ("Bỏ qua đến nội dung chính", "Skip to main content"),
 "layout.footer": ("ThiDua — nền tảng thi đua đẩy mạnh cải cách hành chính của tỉnh. Dữ liệu mẫu là mô phỏng.", "ThiDua — the province's administrative-reform emulation platform. Demo data is fictional."),
+"layout.fixedToday": ("Máy chủ đang dùng ngày giả lập {0} (THIDUA_TODAY) — chỉ dùng để kiểm thử, tập huấn; số liệu hạn, quá hạn tính theo ngày này.", "This server runs with a fixed date, {0} (THIDUA_TODAY) — for tests and training only; deadlines are computed from it."),
 "layout.tagline": ("Thi đua cải cách hành chính", "Administrative-reform emulation"),
 "nav.label": ("Điều hướng chính", "Main navigation"),
 "nav.home": ("Trang chủ", "Home"), "nav.units": ("Đơn vị", "Units"), "nav.blocks": ("Khối, cụm thi đua", "Emulation blocks"),

@@ -25,7 +25,9 @@ import VaporTesting
             #expect(stored.count == 1)
             #expect(stored[0].tokenHash != cookie.string)
             let b = Browser(sessionToken: cookie.string)
-            #expect(try await app.get("/units", as: b).status == .ok)
+            let units = try await app.get("/units", as: b)
+            #expect(units.status == .ok)
+            #expect(!units.text.contains("clock-banner"))  // a real clock: no fixed-date banner
             let out = try await app.post("/logout", as: b)
             #expect(out.status == .seeOther)
             #expect(try await UserSession.query(on: app.db).count() == 0)

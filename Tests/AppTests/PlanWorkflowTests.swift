@@ -32,6 +32,8 @@ import VaporTesting
                 "doc_number": "125/KH-UBND", "doc_date": "15/12/2025", "doc_issuer": "UBND tỉnh", "basis": "Nghị quyết 76/NQ-CP ngày 15/7/2021",
             ])
             #expect(created.status == .seeOther)
+            // Every page says that the server runs on a fixed date.
+            #expect(try await app.get("/plans", as: cchc).text.contains("ngày giả lập 02/03/2026"))
             let plan = try #require(try await Plan.query(on: app.db).first())
             let pid = try plan.requireID()
 

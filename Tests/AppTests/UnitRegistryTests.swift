@@ -43,6 +43,7 @@ import VaporTesting
             let department = try await app.get("/", as: head).text
 
             // check: 6 current units of 7 (the old commune ended in 2025), 3 people; SNV and its office, 2 people
+            #expect(province.contains("ngày giả lập 02/03/2026"))
             #expect(province.contains("<span class=\"stat\">6</span>"))
             #expect(province.contains("<span class=\"stat\">3</span>"))
             #expect(department.contains("<span class=\"stat\">2</span>"))

@@ -344,6 +344,7 @@ extension Catalog {
         "index.mine": "My units' score sheets",
         "index.title": "PAR Index",
         "index.toAppraise": "Score sheets to appraise",
+        "layout.fixedToday": "This server runs with a fixed date, {0} (THIDUA_TODAY) — for tests and training only; deadlines are computed from it.",
         "layout.footer": "ThiDua — the province's administrative-reform emulation platform. Demo data is fictional.",
         "layout.skip": "Skip to main content",
         "layout.tagline": "Administrative-reform emulation",

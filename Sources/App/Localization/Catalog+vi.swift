@@ -344,6 +344,7 @@ extension Catalog {
         "index.mine": "Phiếu chấm của đơn vị tôi",
         "index.title": "Chỉ số cải cách hành chính",
         "index.toAppraise": "Phiếu cần thẩm định",
+        "layout.fixedToday": "Máy chủ đang dùng ngày giả lập {0} (THIDUA_TODAY) — chỉ dùng để kiểm thử, tập huấn; số liệu hạn, quá hạn tính theo ngày này.",
         "layout.footer": "ThiDua — nền tảng thi đua đẩy mạnh cải cách hành chính của tỉnh. Dữ liệu mẫu là mô phỏng.",
         "layout.skip": "Bỏ qua đến nội dung chính",
         "layout.tagline": "Thi đua cải cách hành chính",

@@ -57,7 +57,7 @@ extension Request {
     }
 
     var pageContext: PageContext {
-        PageContext(t: t, user: currentUser, csrf: csrfToken, path: url.path, query: url.query)
+        PageContext(t: t, user: currentUser, csrf: csrfToken, path: url.path, query: url.query, fixedToday: application.config.fixedToday)
     }
 }
 
@@ -68,6 +68,8 @@ struct PageContext: Sendable {
     let csrf: String
     let path: String
     let query: String?
+    /// Set when the server runs with a fixed date (THIDUA_TODAY): every page says so.
+    var fixedToday: CivilDate? = nil
 
     /// The success message a redirect asked for with `?ok=<key>` (e.g. after saving).
     var flashKey: String? {

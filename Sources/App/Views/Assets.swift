@@ -53,6 +53,7 @@ enum Assets {
         .error-summary{border:3px solid var(--accent);background:#fff;padding:.75rem 1rem;margin-bottom:1rem}
         .error-summary h2{margin-top:0;color:var(--accent)}
         .flash{border-left:6px solid var(--ok);background:#e8f4ec;padding:.6rem 1rem;margin-bottom:1rem}
+        .clock-banner{background:#fff4d6;color:#4d3200;border-bottom:2px solid #b07d00;padding:.4rem 1rem;text-align:center;font-weight:600}
         .notice{border-left:6px solid var(--brand);background:#e9f0f8;padding:.6rem 1rem;margin-bottom:1rem}
         .warning{border-left:6px solid var(--accent);background:#fbeceb;padding:.6rem 1rem;margin-bottom:1rem}
         button,.button{display:inline-block;font:inherit;font-weight:600;background:var(--brand);color:#fff;border:0;border-radius:4px;

@@ -17,6 +17,9 @@ enum Layout {
                 H.body {
                     H.a(.class("skip-link"), .href("#main")) { t("layout.skip") }
                     header(ctx)
+                    if let d = ctx.fixedToday {
+                        H.div(.class("clock-banner"), .role("note")) { t("layout.fixedToday", d.vietnamese) }
+                    }
                     H.main(.id("main"), .attr("tabindex", "-1")) { content() }
                     H.footer(.class("site-footer")) {
                         H.p { t("layout.footer") }
