@@ -397,6 +397,7 @@ S = {
 "mail.test.to": ("Gửi thư thử đến", "Send a test message to"), "mail.test.send": ("Gửi thư thử", "Send a test message"),
 "mail.test.subject": ("[ThiDua] Thư thử", "[ThiDua] Test message"),
 "mail.test.body": ("Thư thử do {0} gửi từ ThiDua lúc {1}. Nhận được thư này nghĩa là máy chủ thư hoạt động.", "A test message sent by {0} from ThiDua at {1}. If it arrived, the mail relay works."),
+"mail.none": ("Chưa có thư nào trong hàng đợi.", "No message has been queued yet."),
 "mail.recent": ("100 thư gần nhất", "The latest 100 messages"),
 "mail.column.created": ("Lập lúc", "Queued"), "mail.column.to": ("Người nhận", "To"), "mail.column.subject": ("Tiêu đề", "Subject"),
 "mail.column.attempts": ("Số lần gửi", "Attempts"), "mail.column.error": ("Lỗi gần nhất", "Last error"),

@@ -227,7 +227,8 @@ def test_screenshots(page: Page, browser: Browser):
     shot("unit")
     for path, name in [("/people", "people"), ("/import", "import"), ("/admin/users", "users"), ("/audit", "audit"),
                        ("/index", "index"), ("/index/frameworks", "frameworks"), ("/public/index", "public-index"),
-                       ("/plans", "plans"), ("/followup/report", "plan-report"), ("/followup/overdue", "overdue")]:
+                       ("/plans", "plans"), ("/followup/report", "plan-report"), ("/followup/overdue", "overdue"),
+                       ("/admin/mail", "mail")]:
         goto(page, path)
         shot(name)
     goto(page, "/plans")

@@ -377,6 +377,7 @@ extension Catalog {
         "mail.digest.progress": "Progress: {0}",
         "mail.digest.subject": "[ThiDua] Reminders for {0}: {1} overdue, {2} due soon",
         "mail.nav": "Reminder e-mail",
+        "mail.none": "No message has been queued yet.",
         "mail.off": "No mail relay is configured, so no test message can be sent.",
         "mail.offHelp": "E-mail is off: the server operator sets THIDUA_SMTP_HOST and THIDUA_MAIL_FROM (see docs/configuration.md). Reminders still appear on the home page and the follow-up list.",
         "mail.on": "On: sent through the SMTP relay {0} from {1}; the daily reminders are queued from {2}:00.",

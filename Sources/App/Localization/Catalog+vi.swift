@@ -377,6 +377,7 @@ extension Catalog {
         "mail.digest.progress": "Tiến độ: {0}",
         "mail.digest.subject": "[ThiDua] Nhắc việc ngày {0}: {1} nhiệm vụ quá hạn, {2} nhiệm vụ sắp đến hạn",
         "mail.nav": "Thư điện tử nhắc việc",
+        "mail.none": "Chưa có thư nào trong hàng đợi.",
         "mail.off": "Chưa cấu hình máy chủ thư nên không gửi được thư thử.",
         "mail.offHelp": "Chưa bật gửi thư: quản trị máy chủ đặt THIDUA_SMTP_HOST và THIDUA_MAIL_FROM (xem docs/configuration.md). Nhắc việc vẫn hiện trên trang chủ và trang Nhiệm vụ cần đôn đốc.",
         "mail.on": "Đang bật: gửi qua máy chủ SMTP {0}, địa chỉ gửi {1}; thư nhắc việc hằng ngày được lập từ {2} giờ.",

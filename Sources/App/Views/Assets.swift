@@ -44,7 +44,7 @@ enum Assets {
         .table-wrap{overflow-x:auto}
         .field{margin-bottom:1rem;display:flex;flex-direction:column;gap:.25rem;max-width:36rem}
         label{font-weight:600}
-        input[type=text],input[type=password],input[type=search],input[type=number],input[type=date],input[type=file],select,textarea{
+        input[type=text],input[type=email],input[type=password],input[type=search],input[type=number],input[type=date],input[type=file],select,textarea{
         font:inherit;padding:.5rem .6rem;border:1px solid #6b7685;border-radius:4px;background:#fff;color:var(--ink);min-height:2.6rem}
         .hint{color:var(--muted);margin:0;font-size:.9rem}
         .req{color:var(--accent)}

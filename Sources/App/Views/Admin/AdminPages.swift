@@ -123,27 +123,31 @@ extension AdminPages {
                 Components.textField(t("mail.test.to"), name: "to", value: to, errors: errors, required: true, type: "email", autocomplete: "off", maxlength: 254)
                 H.div(.class("actions")) { H.button(.type("submit")) { t("mail.test.send") } }
             }
-            H.table {
-                H.caption { t("mail.recent") }
-                H.thead {
-                    H.tr {
-                        H.th(.attr("scope", "col")) { t("mail.column.created") }
-                        H.th(.attr("scope", "col")) { t("mail.column.to") }
-                        H.th(.attr("scope", "col")) { t("mail.column.subject") }
-                        H.th(.attr("scope", "col")) { t("column.status") }
-                        H.th(.attr("scope", "col"), .class("num")) { t("mail.column.attempts") }
-                        H.th(.attr("scope", "col")) { t("mail.column.error") }
-                    }
-                }
-                H.tbody {
-                    for m in recent {
+            if recent.isEmpty {
+                H.p(.class("hint")) { t("mail.none") }
+            } else {
+                H.table {
+                    H.caption { t("mail.recent") }
+                    H.thead {
                         H.tr {
-                            H.td { VietnameseFormat.dateTime(Date(timeIntervalSince1970: Double(m.createdMillis) / 1000)) }
-                            H.td { m.recipient }
-                            H.td { m.subject }
-                            H.td { t("mail.status." + m.statusRaw) }
-                            H.td(.class("num")) { String(m.attempts) }
-                            H.td { m.lastError ?? "" }
+                            H.th(.attr("scope", "col")) { t("mail.column.created") }
+                            H.th(.attr("scope", "col")) { t("mail.column.to") }
+                            H.th(.attr("scope", "col")) { t("mail.column.subject") }
+                            H.th(.attr("scope", "col")) { t("column.status") }
+                            H.th(.attr("scope", "col"), .class("num")) { t("mail.column.attempts") }
+                            H.th(.attr("scope", "col")) { t("mail.column.error") }
+                        }
+                    }
+                    H.tbody {
+                        for m in recent {
+                            H.tr {
+                                H.td { VietnameseFormat.dateTime(Date(timeIntervalSince1970: Double(m.createdMillis) / 1000)) }
+                                H.td { m.recipient }
+                                H.td { m.subject }
+                                H.td { t("mail.status." + m.statusRaw) }
+                                H.td(.class("num")) { String(m.attempts) }
+                                H.td { m.lastError ?? "" }
+                            }
                         }
                     }
                 }
