@@ -40,3 +40,8 @@ for c in ${CONNECTIONS:-10 50}; do
   echo "province overdue list:"; wrk -t2 -c"$c" -d"$DURATION" -H "Cookie: $OFFICE" -s scripts/wrk-report.lua "$OVERDUE_URL" | grep RESULT
   echo "static file of the home page's size:"; wrk -t2 -c"$c" -d"$DURATION" -s scripts/wrk-report.lua "http://127.0.0.1:$PORT/home.html" | grep RESULT
 done
+# The province's progress report for the whole year (one request each, as the reform office would open it).
+for f in "" /xlsx /csv; do
+  echo "province year report${f:- (page)}: $(curl -fsS -o /dev/null -H "Cookie: $OFFICE" -w '%{time_total}s %{size_download} bytes' "http://127.0.0.1:$PORT/followup/report$f?year=2026&period=year")"
+done
+echo "server memory after the reports: $(ps -o rss= -p "$SERVER" | xargs) KiB"

@@ -70,6 +70,14 @@ def open_plan(page: Page) -> None:
 def test_plan_issue_report_overdue_escalation_export(browser: Browser, tmp_path: Path, later_server: str):
     # The reform office writes a plan for the Department of Home Affairs.
     cchc = as_user(browser, CCHC)
+    # The escalation ladder is data it edits; an inverted ladder is refused in words and nothing changes.
+    goto(cchc, "/followup/rules")
+    cchc.fill("#f-head_after_days", "20")
+    cchc.fill("#f-office_after_days", "10")
+    click_and_wait(cchc, cchc.locator("main form button[type=submit]"), status=400)
+    assert "không nhỏ hơn số ngày báo lãnh đạo" in main_text(cchc)
+    goto(cchc, "/followup/rules")
+    assert cchc.input_value("#f-office_after_days") == "15"
     goto(cchc, "/plans")
     click_and_wait(cchc, cchc.get_by_role("link", name="Thêm kế hoạch"))
     cchc.select_option("#f-kind", "annual")
