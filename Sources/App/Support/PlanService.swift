@@ -137,33 +137,6 @@ enum PlanService {
         let total: Int
     }
 
-    /// Read column by column: the keyed-container decoding costs more than the query on a 100-row page.
-    private struct FollowUpSQLRow {
-        let id: UUID
-        let code: String
-        let title: String
-        let plan_title: String
-        let lead_name: String?
-        let officer: String?
-        let start_on: String?
-        let due_on: String
-        let effective_due_on: String
-        let progress_e4: Int64?
-
-        init(_ row: any SQLRow) throws {
-            id = try row.decode(column: "id", as: UUID.self)
-            code = try row.decode(column: "code", as: String.self)
-            title = try row.decode(column: "title", as: String.self)
-            plan_title = try row.decode(column: "plan_title", as: String.self)
-            lead_name = try row.decode(column: "lead_name", as: String?.self)
-            officer = try row.decode(column: "officer", as: String?.self)
-            start_on = try row.decode(column: "start_on", as: String?.self)
-            due_on = try row.decode(column: "due_on", as: String.self)
-            effective_due_on = try row.decode(column: "effective_due_on", as: String.self)
-            progress_e4 = try row.decode(column: "progress_e4", as: Int64?.self)
-        }
-    }
-
     private struct CountRow: Decodable { let n: Int }
 
     /// Tasks of issued plans, not completed, led by a unit in `scope` (nil: everywhere), whose alert is at least
@@ -188,21 +161,20 @@ enum PlanService {
         }
         let total = try await sql.raw("SELECT COUNT(*) AS n FROM plan_tasks t WHERE " + filter).first(decoding: CountRow.self)?.n ?? 0
         let size = max(1, pageSize), offset = (max(1, page) - 1) * size
-        let select: SQLQueryString = """
-            SELECT t.id, t.code, t.title, p.title AS plan_title, u.name AS lead_name, t.officer, t.start_on, t.due_on,
-                   t.effective_due_on, t.progress_e4
-            FROM plan_tasks t JOIN plans p ON p.id = t.plan_id LEFT JOIN units u ON u.id = t.lead_unit_id WHERE
-            """
+        let select: SQLQueryString = "SELECT " + TaskLine.columns
+            + ", p.title AS plan_title, u.name AS lead_name, t.effective_due_on FROM plan_tasks t JOIN plans p ON p.id = t.plan_id"
+            + " LEFT JOIN units u ON u.id = t.lead_unit_id WHERE"
         let order: SQLQueryString = " ORDER BY t.effective_due_on, t.sort_key LIMIT \(literal: size) OFFSET \(literal: offset)"
-        let found = try await sql.raw(select + " " + filter + order).all().map(FollowUpSQLRow.init)
-        let rows = found.compactMap { r -> FollowUpRow? in
-            guard let due = CivilDate(parsing: r.due_on) else { return nil }
-            let facts = TaskFacts(start: r.start_on.flatMap(CivilDate.init(parsing:)), due: due, progress: r.progress_e4.map { Points(e4: $0) }, completedOn: nil)
-            guard let alert = TaskRules.alert(facts, today: today, rules: rules) else { return nil }
+        let found = try await sql.raw(select + " " + filter + order).all()
+        let rows = found.compactMap { row -> FollowUpRow? in
+            // Rows are read column by column: keyed-container decoding costs more than the query on a 100-row page.
+            guard let t = TaskLine(row), let alert = TaskRules.alert(t.facts, today: today, rules: rules) else { return nil }
+            let effective = (try? row.decode(column: "effective_due_on", as: String.self)).flatMap(CivilDate.init(parsing:))
             return FollowUpRow(
-                taskID: r.id, code: r.code, title: r.title, planTitle: r.plan_title, leadName: r.lead_name ?? "", officer: r.officer,
-                due: CivilDate(parsing: r.effective_due_on) ?? due, status: TaskRules.status(facts, today: today, rules: rules),
-                alert: alert, daysLate: TaskRules.daysLate(facts, today: today, rules: rules), progress: facts.progress)
+                taskID: t.id, code: t.code, title: t.title, planTitle: (try? row.decode(column: "plan_title", as: String.self)) ?? "",
+                leadName: (try? row.decode(column: "lead_name", as: String?.self)).flatMap { $0 } ?? "", officer: t.officer,
+                due: effective ?? t.facts.due, status: TaskRules.status(t.facts, today: today, rules: rules),
+                alert: alert, daysLate: TaskRules.daysLate(t.facts, today: today, rules: rules), progress: t.facts.progress)
         }
         return FollowUpPage(rows: rows, total: total)
     }
