@@ -148,6 +148,10 @@ def test_plan_issue_report_overdue_escalation_export(browser: Browser, tmp_path:
         text = main_text(later)
         assert "Ban hành kế hoạch kiểm tra CCHC" in text, text[:500]
         assert re.search(r"Quá hạn \d+ ngày — báo Sở Nội vụ", text), text[:500]
+        if who == CCHC:
+            # The province's overdue list, most overdue first, includes it too.
+            goto(later, later_server + "/followup/overdue")
+            assert "Ban hành kế hoạch kiểm tra CCHC" in main_text(later)
         later.context.close()
 
     # The year's report for the department, on screen and as XLSX.
