@@ -47,7 +47,7 @@ func configure(_ app: Application, config: AppConfig) async throws {
     try routes(app)
     let fixedToday = config.fixedToday
     if let d = fixedToday { app.logger.warning("THIDUA_TODAY is set: the server takes \(d.iso) as today (tests and training only)") }
-    app.metricSources = [TaskOnTimeMetricSource(today: { fixedToday ?? CivilDate.today() })]
+    app.metricSources = [TaskOnTimeMetricSource(today: { fixedToday ?? CivilDate.today() }), SatisfactionMetricSource()]
     Commands.register(app)
 }
 
@@ -62,6 +62,7 @@ enum Migrations {
         app.migrations.add(M007_CreatePlans())
         app.migrations.add(M008_CreateMail())
         app.migrations.add(M009_TaskPlanStatus())
+        app.migrations.add(M010_CreateSurveys())
     }
 
     /// SQLite settings that make writes durable and let readers work while one writes.

@@ -216,6 +216,8 @@ struct IndexImportScoresCommand: AsyncCommand {
         case .events(let n): String(n)
         case .answers(let a): a.map(String.init).joined(separator: ";")
         case .notApplicable: "KAD"
+        // Survey campaigns feed this at computation time; it is never entered or stored as a score.
+        case .weighted: ""
         }
     }
 }

@@ -43,6 +43,16 @@ enum IndexService {
         return out
     }
 
+    /// Survey criteria the unit left empty take the weighted answers of the campaign linked to them.
+    static func fed(_ inputs: [LeafInput?], fw: CompiledFramework, unit: UUID, _ feed: [String: [UUID: LeafInput]]) -> [LeafInput?] {
+        guard !feed.isEmpty else { return inputs }
+        var out = inputs
+        for (leaf, node) in fw.leaves.enumerated() where out[leaf] == nil {
+            if case .survey? = fw.nodes[node].method, let v = feed[fw.nodes[node].code]?[unit] { out[leaf] = v }
+        }
+        return out
+    }
+
     static func results(cycle: IndexCycle, on db: any Database, metricSources: [any MetricSource] = []) async throws -> [FrameworkResults] {
         let cycleID = try cycle.requireID()
         let assessments = try await IndexAssessment.query(on: db).filter(\.$cycle.$id == cycleID).with(\.$unit).all()
@@ -55,6 +65,7 @@ enum IndexService {
                 metrics[unit, default: [:]].merge(values) { $1 }
             }
         }
+        let feed = try await SurveyCriterionFeed.inputs(year: cycle.year, on: db)
         var out: [FrameworkResults] = []
         for (frameworkID, group) in Dictionary(grouping: assessments, by: { $0.$framework.id }).sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
             guard let fwModel = try await IndexFramework.find(frameworkID, on: db) else { continue }
@@ -64,7 +75,8 @@ enum IndexService {
                 let s = scoresByAssessment[id] ?? []
                 return Sheet(
                     assessmentID: id, unitID: a.$unit.id, unitCode: a.unit.code, unitName: a.unit.name, group: a.groupName,
-                    status: a.status, selfInputs: inputs(s, fw: fw, appraised: false), finalInputs: inputs(s, fw: fw, appraised: true),
+                    status: a.status, selfInputs: fed(inputs(s, fw: fw, appraised: false), fw: fw, unit: a.$unit.id, feed),
+                    finalInputs: fed(inputs(s, fw: fw, appraised: true), fw: fw, unit: a.$unit.id, feed),
                     metrics: metrics[a.$unit.id] ?? [:])
             }
             let ranked = CycleComputation.compute(fw, units: sheets.map {

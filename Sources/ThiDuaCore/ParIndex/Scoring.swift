@@ -12,6 +12,8 @@ public enum LeafInput: Equatable, Sendable {
     case events(Int)
     /// survey: how many respondents chose A, B, C, D…
     case answers([Int])
+    /// survey, fed by a survey campaign: the sum of the chosen options' weights (%) over `count` answers.
+    case weighted(sum: Points, count: Int)
     /// Không áp dụng: the criterion does not apply to this unit; its max leaves the unit's maximum.
     case notApplicable
 }
@@ -63,6 +65,8 @@ extension CompiledFramework {
         case (.deduction, .events(let n)): return n < 0 ? .negative : nil
         case (.survey(let w), .answers(let counts)):
             return counts.count != w.count || counts.contains { $0 < 0 } ? .negative : nil
+        case (.survey, .weighted(let sum, let count)):
+            return count < 0 || sum < .zero ? .negative : nil
         default: return .wrongKind
         }
     }
@@ -87,6 +91,9 @@ extension CompiledFramework {
             var weighted = Points.zero
             for (c, w) in zip(counts, weights) { weighted += w * c }
             raw = max.times(weighted, over: Points(100) * n, places: places)
+        case (.survey?, .weighted(let sum, let n)?):
+            guard n > 0 else { return .zero }
+            raw = Points.min(max, max.times(sum, over: Points(100) * n, places: places))
         case (.metric(let key, let rule)?, let given):
             let value: Points?
             if case .value(let v)? = given { value = v } else { value = metrics[key] }

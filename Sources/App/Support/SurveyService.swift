@@ -1,0 +1,478 @@
+import Fluent
+import Foundation
+import SQLKit
+import Synchronization
+import Vapor
+import ThiDuaCore
+
+/// One checked response on its way to the database.
+struct IncomingResponse: Sendable {
+    let campaignID: UUID
+    let pointID: UUID
+    let unitID: UUID
+    let field: String?
+    let channel: SurveyChannel
+    let answers: SurveyAnswers
+    let tallies: [SIPASFactor: SatisfactionTally]
+    let weightSum: Points
+    let weightCount: Int
+    let fingerprint: String
+    let submissionKey: String
+    let receiptCode: String?
+    let enteredBy: UUID?
+    let honeypotFilled: Bool
+    let secondsToAnswer: Int?
+    let rules: IntegrityRules
+    let createdMs: Int64
+
+    init(point: SurveyService.PointInfo, questionnaire: Questionnaire, answers: SurveyAnswers, field: String?, channel: SurveyChannel,
+         fingerprint: String, submissionKey: String, receiptCode: String?, enteredBy: UUID?, honeypotFilled: Bool, secondsToAnswer: Int?,
+         now: Date = Date()) {
+        campaignID = point.campaignID
+        pointID = point.pointID
+        unitID = point.unitID
+        self.field = field
+        self.channel = channel
+        self.answers = answers
+        tallies = SatisfactionIndex.tally(questionnaire, answers)
+        let w = SatisfactionIndex.weightedScore(questionnaire, answers)
+        weightSum = w.sum
+        weightCount = w.count
+        self.fingerprint = fingerprint
+        self.submissionKey = submissionKey
+        self.receiptCode = receiptCode
+        self.enteredBy = enteredBy
+        self.honeypotFilled = honeypotFilled
+        self.secondsToAnswer = secondsToAnswer
+        rules = point.rules
+        createdMs = Int64((now.timeIntervalSince1970 * 1000).rounded(.down))
+    }
+}
+
+enum SubmitOutcome: Sendable, Equatable {
+    /// Committed (accepted or quarantined for review).
+    case stored(ResponseStatus)
+    /// The same submission (same key) was stored before: the first answer stands.
+    case duplicate
+    /// A flood from one source: refused, not stored.
+    case refused
+    /// The receipt code is unknown or was used already.
+    case receiptInvalid
+}
+
+/// Group commit for public responses: concurrent submissions wait together and are written in one transaction,
+/// and each is answered only after that transaction has committed (SQLite in WAL mode with synchronous=FULL:
+/// the commit is on disk). One fsync then carries hundreds of answers instead of one. Nothing here outlives a
+/// request: what is queued is only what is still waiting for its commit, so app servers stay stateless.
+final class SurveyWriter: Sendable {
+    typealias Job = (response: IncomingResponse, done: CheckedContinuation<SubmitOutcome, any Error>)
+
+    private struct State {
+        var queue: [Job] = []
+        var draining = false
+    }
+
+    private let state = Mutex(State())
+    private let database: @Sendable () -> any Database
+    static let maxBatch = 400
+
+    init(database: @escaping @Sendable () -> any Database) {
+        self.database = database
+    }
+
+    func submit(_ r: IncomingResponse) async throws -> SubmitOutcome {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<SubmitOutcome, any Error>) in
+            let start = state.withLock { s -> Bool in
+                s.queue.append((r, c))
+                if s.draining { return false }
+                s.draining = true
+                return true
+            }
+            if start { Task { await self.drain() } }
+        }
+    }
+
+    private func drain() async {
+        while true {
+            let batch = state.withLock { s -> [Job] in
+                let n = min(s.queue.count, Self.maxBatch)
+                if n == 0 {
+                    s.draining = false
+                    return []
+                }
+                let b = Array(s.queue.prefix(n))
+                s.queue.removeFirst(n)
+                return b
+            }
+            if batch.isEmpty { return }
+            do {
+                let outcomes = try await SurveyStore.write(batch.map(\.response), on: database())
+                for (job, o) in zip(batch, outcomes) { job.done.resume(returning: o) }
+            } catch {
+                // One bad row must not fail its neighbours: retry them one by one.
+                for job in batch {
+                    do {
+                        let o = try await SurveyStore.write([job.response], on: database())
+                        job.done.resume(returning: o[0])
+                    } catch {
+                        job.done.resume(throwing: error)
+                    }
+                }
+            }
+        }
+    }
+}
+
+struct SurveyWriterKey: StorageKey { typealias Value = SurveyWriter }
+
+extension Application {
+    var surveyWriter: SurveyWriter {
+        if let w = storage[SurveyWriterKey.self] { return w }
+        let app = self
+        let w = SurveyWriter(database: { app.db })
+        storage[SurveyWriterKey.self] = w
+        return w
+    }
+}
+
+/// Writing responses: integrity judgement, receipt claims and the insert, in one transaction per batch.
+enum SurveyStore {
+    static let columns: [String] = [
+        "id", "campaign_id", "point_id", "unit_id", "field", "channel", "status", "reason", "answers", "fingerprint",
+        "submission_key", "receipt_code", "entered_by", "created_ms", "month",
+        "s_access", "n_access", "s_procedure", "n_procedure", "s_official", "n_official", "s_result", "n_result",
+        "s_feedback", "n_feedback", "w_sum_e4", "w_count",
+    ]
+
+    private struct KeyRow: Decodable { let submission_key: String }
+    private struct SourceRow: Decodable { let fingerprint: String, n: Int, last_ms: Int64 }
+    private struct IDRow: Decodable { let id: UUID }
+
+    static func month(_ ms: Int64) -> String {
+        let d = CivilDate.today(now: Date(timeIntervalSince1970: Double(ms) / 1000))
+        return String(d.iso.prefix(7))
+    }
+
+    static func write(_ batch: [IncomingResponse], on db: any Database) async throws -> [SubmitOutcome] {
+        try await db.transaction { tx in
+            try await write(batch, tx: tx)
+        }
+    }
+
+    /// Inside a transaction: returns one outcome per response, in order.
+    static func write(_ batch: [IncomingResponse], tx: any Database) async throws -> [SubmitOutcome] {
+        guard let sql = tx as? any SQLDatabase else { throw AppError.internalInconsistency("surveys need SQL") }
+        var outcomes = [SubmitOutcome?](repeating: nil, count: batch.count)
+        var rows: [(index: Int, status: ResponseStatus, reason: QuarantineReason?)] = []
+
+        for (campaignID, indices) in Dictionary(grouping: batch.indices, by: { batch[$0].campaignID }) {
+            let items = indices.map { batch[$0] }
+            // Answers stored already under the same keys (a resent form) keep the first one.
+            let keys: [any Encodable & Sendable] = Array(Set(items.map(\.submissionKey)))
+            var seen = Set(try await sql.raw("SELECT submission_key FROM survey_responses WHERE campaign_id = \(bind: campaignID) AND submission_key IN (\(binds: keys))")
+                .all(decoding: KeyRow.self).map(\.submission_key))
+            // Recent answers from the same sources, for the flood and burst rules.
+            let rules = items[0].rules
+            let since = (items.map(\.createdMs).min() ?? 0) - Int64(rules.windowSeconds) * 1000
+            let sources: [any Encodable & Sendable] = Array(Set(items.filter { $0.enteredBy == nil }.map(\.fingerprint)))
+            var recent: [String: (n: Int, last: Int64)] = [:]
+            if !sources.isEmpty {
+                for r in try await sql.raw("""
+                    SELECT fingerprint, CAST(COUNT(*) AS BIGINT) AS n, CAST(MAX(created_ms) AS BIGINT) AS last_ms FROM survey_responses \
+                    WHERE campaign_id = \(bind: campaignID) AND fingerprint IN (\(binds: sources)) AND created_ms >= \(bind: since) GROUP BY fingerprint
+                    """).all(decoding: SourceRow.self) {
+                    recent[r.fingerprint] = (r.n, r.last_ms)
+                }
+            }
+            for i in indices {
+                let r = batch[i]
+                if seen.contains(r.submissionKey) {
+                    outcomes[i] = .duplicate
+                    continue
+                }
+                var status = ResponseStatus.accepted
+                var reason: QuarantineReason?
+                if r.enteredBy == nil {
+                    let prior = recent[r.fingerprint]
+                    let signals = SubmissionSignals(
+                        honeypotFilled: r.honeypotFilled, recentFromSource: prior?.n ?? 0,
+                        secondsSincePrevious: prior.map { Int((r.createdMs - $0.last) / 1000) }, secondsToAnswer: r.secondsToAnswer,
+                        kiosk: r.channel == .kiosk)
+                    switch ResponseIntegrity.judge(signals, rules: r.rules) {
+                    case .refuse:
+                        outcomes[i] = .refused
+                        continue
+                    case .quarantine(let why):
+                        status = .quarantined
+                        reason = why
+                    case .accept:
+                        break
+                    }
+                }
+                if let code = r.receiptCode {
+                    let claimed = try await sql.raw("""
+                        UPDATE survey_receipts SET used_ms = \(bind: r.createdMs) WHERE campaign_id = \(bind: campaignID) \
+                        AND point_id = \(bind: r.pointID) AND code = \(bind: code) AND used_ms IS NULL RETURNING id
+                        """).all(decoding: IDRow.self)
+                    if claimed.isEmpty {
+                        outcomes[i] = .receiptInvalid
+                        continue
+                    }
+                }
+                if r.enteredBy == nil { recent[r.fingerprint] = ((recent[r.fingerprint]?.n ?? 0) + 1, r.createdMs) }
+                seen.insert(r.submissionKey)
+                rows.append((i, status, reason))
+                outcomes[i] = .stored(status)
+            }
+        }
+        for chunk in stride(from: 0, to: rows.count, by: 500).map({ Array(rows[$0..<min(rows.count, $0 + 500)]) }) {
+            var insert = sql.insert(into: "survey_responses").columns(columns)
+            for row in chunk {
+                let r = batch[row.index]
+                func t(_ f: SIPASFactor) -> SatisfactionTally { r.tallies[f] ?? SatisfactionTally() }
+                let values: [any Encodable & Sendable] = [
+                    UUID(), r.campaignID, r.pointID, r.unitID, r.field, r.channel.rawValue, row.status.rawValue, row.reason?.rawValue,
+                    AnswerCodec.encode(r.answers.values), r.fingerprint, r.submissionKey, r.receiptCode, r.enteredBy, r.createdMs, month(r.createdMs),
+                    t(.access).satisfied, t(.access).answered, t(.procedure).satisfied, t(.procedure).answered,
+                    t(.official).satisfied, t(.official).answered, t(.result).satisfied, t(.result).answered,
+                    t(.feedback).satisfied, t(.feedback).answered, r.weightSum.e4, r.weightCount,
+                ]
+                insert = insert.values(values)
+            }
+            try await insert.run()
+        }
+        return outcomes.map { $0 ?? .refused }
+    }
+}
+
+/// Reading: the public point behind a token, questionnaires (cached: a published version never changes),
+/// fingerprints, results and exports.
+enum SurveyService {
+    struct PointInfo: Sendable {
+        let pointID: UUID
+        let campaignID: UUID
+        let unitID: UUID
+        let unitName: String
+        let unitCode: String
+        let token: String
+        let campaignTitle: String
+        let status: SurveyCampaign.Status
+        let questionnaireID: UUID
+        let channels: [SurveyChannel]
+        let fields: [String]
+        let receiptsRequired: Bool
+        let startsOn: String
+        let endsOn: String
+        let rules: IntegrityRules
+
+        func isOpen(on day: CivilDate) -> Bool {
+            status == .open && startsOn <= day.iso && day.iso <= endsOn
+        }
+    }
+
+    private struct PointRow: Decodable {
+        let point_id: UUID, campaign_id: UUID, unit_id: UUID, unit_name: String, unit_code: String, token: String, title: String, status: String
+        let questionnaire_id: UUID, channels: String, fields: String, receipts_required: Bool, starts_on: String, ends_on: String
+        let window_seconds: Int, quarantine_after: Int, refuse_after: Int, kiosk_min_seconds: Int
+    }
+
+    static let pointSelect = """
+        SELECT p.id AS point_id, p.campaign_id, p.unit_id, u.name AS unit_name, u.code AS unit_code, p.token, c.title, c.status, c.questionnaire_id, \
+        c.channels, c.fields, c.receipts_required, c.starts_on, c.ends_on, c.window_seconds, c.quarantine_after, c.refuse_after, c.kiosk_min_seconds \
+        FROM survey_points p JOIN survey_campaigns c ON c.id = p.campaign_id JOIN units u ON u.id = p.unit_id
+        """
+
+    private static func info(_ r: PointRow) -> PointInfo {
+        PointInfo(
+            pointID: r.point_id, campaignID: r.campaign_id, unitID: r.unit_id, unitName: r.unit_name, unitCode: r.unit_code, token: r.token,
+            campaignTitle: r.title, status: SurveyCampaign.Status(rawValue: r.status) ?? .draft, questionnaireID: r.questionnaire_id,
+            channels: r.channels.split(separator: ",").compactMap { SurveyChannel(rawValue: String($0)) },
+            fields: r.fields.split(separator: ",").map(String.init), receiptsRequired: r.receipts_required, startsOn: r.starts_on, endsOn: r.ends_on,
+            rules: IntegrityRules(windowSeconds: r.window_seconds, quarantineAfter: r.quarantine_after, refuseAfter: r.refuse_after, kioskMinSeconds: r.kiosk_min_seconds))
+    }
+
+    static func point(token: String, on db: any Database) async throws -> PointInfo? {
+        guard token.count <= 32, token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }), let sql = db as? any SQLDatabase else { return nil }
+        return try await sql.raw(SQLQueryString(pointSelect) + " WHERE p.token = \(bind: token)").first(decoding: PointRow.self).map(info)
+    }
+
+    static func points(campaign: UUID, on db: any Database) async throws -> [PointInfo] {
+        guard let sql = db as? any SQLDatabase else { return [] }
+        return try await sql.raw(SQLQueryString(pointSelect) + " WHERE p.campaign_id = \(bind: campaign) ORDER BY u.sort_key")
+            .all(decoding: PointRow.self).map(info)
+    }
+
+    private static let cache = Mutex<[UUID: Questionnaire]>([:])
+
+    /// A published questionnaire, parsed once per process (published versions are immutable).
+    static func questionnaire(_ id: UUID, on db: any Database) async throws -> Questionnaire {
+        if let q = cache.withLock({ $0[id] }) { return q }
+        guard let m = try await SurveyQuestionnaire.find(id, on: db) else { throw AppError.notFound }
+        let q = try m.questionnaire()
+        if m.status != .draft { cache.withLock { $0[id] = q } }
+        return q
+    }
+
+    // MARK: Fingerprints
+
+    private static let saltKey = "survey_salt"
+    private static let saltCache = Mutex<String?>(nil)
+
+    /// The installation's secret salt (shared by every app server through the database, made on first use).
+    static func salt(on db: any Database) async throws -> String {
+        if let s = saltCache.withLock({ $0 }) { return s }
+        if let row = try await ProvinceSetting.find(saltKey, on: db) {
+            saltCache.withLock { $0 = row.json }
+            return row.json
+        }
+        let fresh = CSRFMiddleware.newToken()
+        do {
+            try await ProvinceSetting(key: saltKey, json: fresh).create(on: db)
+        } catch {
+            // Another server made it first: read theirs.
+        }
+        guard let row = try await ProvinceSetting.find(saltKey, on: db) else { throw AppError.internalInconsistency("survey salt") }
+        saltCache.withLock { $0 = row.json }
+        return row.json
+    }
+
+    /// SHA-256 of salt, campaign, address and browser: the raw address is never stored, and the same phone on
+    /// another campaign gives another fingerprint.
+    static func fingerprint(salt: String, campaign: UUID, address: String, userAgent: String) -> String {
+        String(Digest.sha256(Data((salt + "|" + campaign.uuidString + "|" + address + "|" + userAgent).utf8)).prefix(32))
+    }
+
+    // MARK: Results
+
+    struct Cell: Sendable {
+        var responses = 0
+        var factors: [SIPASFactor: SatisfactionTally] = [:]
+        var weightSum = Points.zero
+        var weightCount = 0
+
+        static func + (a: Cell, b: Cell) -> Cell {
+            var c = a
+            c.responses += b.responses
+            for (f, t) in b.factors { c.factors[f, default: SatisfactionTally()] += t }
+            c.weightSum += b.weightSum
+            c.weightCount += b.weightCount
+            return c
+        }
+
+        var pooled: SatisfactionTally { factors.values.reduce(SatisfactionTally(), +) }
+
+        func overall(_ method: SatisfactionIndex.Overall) -> Points? { SatisfactionIndex.overall(factors, method: method) }
+    }
+
+    struct Results: Sendable {
+        var byUnit: [UUID: Cell] = [:]
+        var byField: [String: Cell] = [:]
+        var byMonth: [String: Cell] = [:]
+        var total = Cell()
+        var quarantined = 0
+        var byChannel: [String: Int] = [:]
+    }
+
+    private struct AggRow: Decodable {
+        let unit_id: UUID, field: String?, month: String, channel: String, status: String, n: Int
+        let s_access: Int, n_access: Int, s_procedure: Int, n_procedure: Int, s_official: Int, n_official: Int
+        let s_result: Int, n_result: Int, s_feedback: Int, n_feedback: Int, w_sum: Int64, w_count: Int
+    }
+
+    static func results(campaign: UUID, on db: any Database) async throws -> Results {
+        guard let sql = db as? any SQLDatabase else { return Results() }
+        let rows = try await sql.raw("""
+            SELECT unit_id, field, month, channel, status, CAST(COUNT(*) AS BIGINT) AS n, \
+            CAST(SUM(s_access) AS BIGINT) AS s_access, CAST(SUM(n_access) AS BIGINT) AS n_access, \
+            CAST(SUM(s_procedure) AS BIGINT) AS s_procedure, CAST(SUM(n_procedure) AS BIGINT) AS n_procedure, \
+            CAST(SUM(s_official) AS BIGINT) AS s_official, CAST(SUM(n_official) AS BIGINT) AS n_official, \
+            CAST(SUM(s_result) AS BIGINT) AS s_result, CAST(SUM(n_result) AS BIGINT) AS n_result, \
+            CAST(SUM(s_feedback) AS BIGINT) AS s_feedback, CAST(SUM(n_feedback) AS BIGINT) AS n_feedback, \
+            CAST(SUM(w_sum_e4) AS BIGINT) AS w_sum, CAST(SUM(w_count) AS BIGINT) AS w_count \
+            FROM survey_responses WHERE campaign_id = \(bind: campaign) GROUP BY unit_id, field, month, channel, status
+            """).all(decoding: AggRow.self)
+        var out = Results()
+        for r in rows {
+            guard r.status == ResponseStatus.accepted.rawValue else {
+                if r.status == ResponseStatus.quarantined.rawValue { out.quarantined += r.n }
+                continue
+            }
+            var c = Cell(responses: r.n, weightSum: Points(e4: r.w_sum), weightCount: r.w_count)
+            let pairs: [(SIPASFactor, Int, Int)] = [
+                (.access, r.s_access, r.n_access), (.procedure, r.s_procedure, r.n_procedure), (.official, r.s_official, r.n_official),
+                (.result, r.s_result, r.n_result), (.feedback, r.s_feedback, r.n_feedback),
+            ]
+            for (f, s, n) in pairs where n > 0 { c.factors[f] = SatisfactionTally(satisfied: s, answered: n) }
+            out.byUnit[r.unit_id, default: Cell()] = out.byUnit[r.unit_id, default: Cell()] + c
+            out.byField[r.field ?? "", default: Cell()] = out.byField[r.field ?? "", default: Cell()] + c
+            out.byMonth[r.month, default: Cell()] = out.byMonth[r.month, default: Cell()] + c
+            out.total = out.total + c
+            out.byChannel[r.channel, default: 0] += r.n
+        }
+        return out
+    }
+
+    static func settings(on db: any Database) async throws -> SurveySettings {
+        guard let row = try await ProvinceSetting.find(SurveySettings.key, on: db),
+            let s = try? JSONDecoder().decode(SurveySettings.self, from: Data(row.json.utf8))
+        else { return .starter }
+        return s
+    }
+}
+
+/// Offers each unit's satisfaction index for a year to the PAR Index (`satisfaction_rate`): accepted answers of
+/// every campaign of that year, pooled or as the mean of factors (the province's setting).
+struct SatisfactionMetricSource: MetricSource {
+    private struct Row: Decodable {
+        let unit_id: UUID
+        let s_access: Int, n_access: Int, s_procedure: Int, n_procedure: Int, s_official: Int, n_official: Int
+        let s_result: Int, n_result: Int, s_feedback: Int, n_feedback: Int
+    }
+
+    func values(for unitIDs: [UUID], year: Int, on db: any Database) async throws -> [UUID: [MetricKey: Points]] {
+        guard !unitIDs.isEmpty, let sql = db as? any SQLDatabase else { return [:] }
+        let method = try await SurveyService.settings(on: db).overall
+        let wanted = Set(unitIDs)
+        let rows = try await sql.raw("""
+            SELECT r.unit_id, CAST(SUM(r.s_access) AS BIGINT) AS s_access, CAST(SUM(r.n_access) AS BIGINT) AS n_access, \
+            CAST(SUM(r.s_procedure) AS BIGINT) AS s_procedure, CAST(SUM(r.n_procedure) AS BIGINT) AS n_procedure, \
+            CAST(SUM(r.s_official) AS BIGINT) AS s_official, CAST(SUM(r.n_official) AS BIGINT) AS n_official, \
+            CAST(SUM(r.s_result) AS BIGINT) AS s_result, CAST(SUM(r.n_result) AS BIGINT) AS n_result, \
+            CAST(SUM(r.s_feedback) AS BIGINT) AS s_feedback, CAST(SUM(r.n_feedback) AS BIGINT) AS n_feedback \
+            FROM survey_responses r JOIN survey_campaigns c ON c.id = r.campaign_id \
+            WHERE c.year = \(bind: year) AND r.status = \(bind: ResponseStatus.accepted.rawValue) GROUP BY r.unit_id
+            """).all(decoding: Row.self)
+        var out: [UUID: [MetricKey: Points]] = [:]
+        for r in rows where wanted.contains(r.unit_id) {
+            var f: [SIPASFactor: SatisfactionTally] = [:]
+            for (k, s, n) in [(SIPASFactor.access, r.s_access, r.n_access), (.procedure, r.s_procedure, r.n_procedure), (.official, r.s_official, r.n_official),
+                              (.result, r.s_result, r.n_result), (.feedback, r.s_feedback, r.n_feedback)] where n > 0 {
+                f[k] = SatisfactionTally(satisfied: s, answered: n)
+            }
+            if let v = SatisfactionIndex.overall(f, method: method) { out[r.unit_id] = [.satisfactionRate: v] }
+        }
+        return out
+    }
+}
+
+/// The weighted answers of campaigns linked to a PAR-Index survey criterion (leaders rating units, A–D), per
+/// criterion code and unit, for the cycle's year: the criterion's points come from these when the unit has
+/// entered nothing for it.
+enum SurveyCriterionFeed {
+    private struct Row: Decodable { let criterion_code: String, unit_id: UUID, w_sum: Int64, w_count: Int }
+
+    static func inputs(year: Int, on db: any Database) async throws -> [String: [UUID: LeafInput]] {
+        guard let sql = db as? any SQLDatabase else { return [:] }
+        let rows = try await sql.raw("""
+            SELECT c.criterion_code, r.unit_id, CAST(SUM(r.w_sum_e4) AS BIGINT) AS w_sum, CAST(SUM(r.w_count) AS BIGINT) AS w_count \
+            FROM survey_responses r JOIN survey_campaigns c ON c.id = r.campaign_id \
+            WHERE c.year = \(bind: year) AND c.criterion_code IS NOT NULL AND r.status = \(bind: ResponseStatus.accepted.rawValue) \
+            GROUP BY c.criterion_code, r.unit_id
+            """).all(decoding: Row.self)
+        var out: [String: [UUID: LeafInput]] = [:]
+        for r in rows where r.w_count > 0 {
+            out[r.criterion_code, default: [:]][r.unit_id] = .weighted(sum: Points(e4: r.w_sum), count: r.w_count)
+        }
+        return out
+    }
+}
