@@ -28,8 +28,13 @@ enum OpsController {
     }
 
     @Sendable static func asset(req: Request) async throws -> Response {
-        guard req.parameters.get("file") == Assets.cssFileName else { throw AppError.notFound }
         var headers = HTTPHeaders()
+        if req.parameters.get("file") == Assets.surveyScriptFileName {
+            headers.replaceOrAdd(name: .contentType, value: "text/javascript; charset=utf-8")
+            headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=31536000, immutable")
+            return Response(status: .ok, headers: headers, body: .init(string: Assets.surveyScript))
+        }
+        guard req.parameters.get("file") == Assets.cssFileName else { throw AppError.notFound }
         headers.replaceOrAdd(name: .contentType, value: "text/css; charset=utf-8")
         // The file name carries the content hash, so it can be cached for ever.
         headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=31536000, immutable")

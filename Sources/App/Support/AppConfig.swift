@@ -26,6 +26,9 @@ struct AppConfig: Sendable {
     var fixedToday: CivilDate?
     /// Follow-up e-mail through the province's SMTP relay; nil (no THIDUA_SMTP_HOST) turns e-mail off.
     var mail: MailSettings?
+    /// The address people reach the server at (THIDUA_BASE_URL), printed in survey links and QR codes; without it
+    /// the request's Host header is used.
+    var publicBaseURL: String?
 
     var maxUploadBytes: Int { maxUploadMB * 1024 * 1024 }
 
@@ -67,6 +70,11 @@ struct AppConfig: Sendable {
             return v
         }
         if let h = env["THIDUA_HOST"], !h.isEmpty { c.host = h }
+        if let u = env["THIDUA_BASE_URL"], !u.isEmpty {
+            if (u.hasPrefix("http://") || u.hasPrefix("https://")) && !u.contains(where: \.isWhitespace) {
+                c.publicBaseURL = u.hasSuffix("/") ? String(u.dropLast()) : u
+            } else { bad.append("THIDUA_BASE_URL") }
+        }
         if let p = int("THIDUA_PORT", 1...65535) { c.port = p }
         if let u = env["DATABASE_URL"], !u.isEmpty {
             if u.hasPrefix("postgres://") || u.hasPrefix("postgresql://") { c.databaseURL = u } else { bad.append("DATABASE_URL") }

@@ -10,6 +10,27 @@ enum Assets {
     }()
     static var cssPath: String { "/assets/" + cssFileName }
 
+    static let surveyScriptFileName: String = {
+        let digest = SHA256.hash(data: Data(surveyScript.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
+        return "survey-\(digest).js"
+    }()
+    static var surveyScriptPath: String { "/assets/" + surveyScriptFileName }
+
+    /// The survey page's only script: hides a question whose condition is not met and disables its inputs, so
+    /// nothing is sent for it. Without it every question shows, with its condition written beside it.
+    static let surveyScript = """
+        (function(){
+        var form=document.querySelector('form.survey');if(!form)return;
+        var conds=Array.prototype.slice.call(form.querySelectorAll('[data-if-q]'));
+        function values(name){var out=[];var els=form.querySelectorAll('[name="'+name+'"]');
+        for(var i=0;i<els.length;i++){var e=els[i];if(e.disabled)continue;if((e.type==='radio'||e.type==='checkbox')&&!e.checked)continue;out.push(e.value);}return out;}
+        function update(){conds.forEach(function(fs){var vs=values(fs.getAttribute('data-if-q'));var want=fs.getAttribute('data-if-v').split(' ');
+        var show=vs.some(function(v){return want.indexOf(v)>=0;});fs.hidden=!show;
+        Array.prototype.forEach.call(fs.querySelectorAll('input,textarea,select'),function(e){e.disabled=!show;});});}
+        form.addEventListener('change',update);update();update();
+        })();
+        """
+
     static let css = """
         :root{--ink:#1b1f24;--muted:#4a5361;--line:#cfd6df;--bg:#f6f7f9;--card:#fff;--brand:#0b4f8a;--brand-ink:#fff;
         --accent:#b3261e;--ok:#0f6b3a;--focus:#f5b400;font-size:100%}
@@ -81,6 +102,25 @@ enum Assets {
         code.digest{word-break:break-all;font-size:.85rem}
         details{margin:1rem 0}summary{cursor:pointer;font-weight:600;color:var(--brand)}
         fieldset{border:1px solid var(--line);border-radius:4px;margin:0 0 1rem;padding:.5rem 1rem}
+        form.survey fieldset.question{border:1px solid var(--line);border-radius:6px;padding:.75rem 1rem;margin:0 0 1rem}
+        form.survey legend{font-weight:600;font-size:1.05rem;padding:0 .25rem}
+        form.survey .qno{color:var(--muted)}
+        .choices{display:flex;flex-direction:column;gap:.4rem;margin:.4rem 0}
+        .choices.scale{flex-direction:row;flex-wrap:wrap}
+        label.choice{display:flex;align-items:center;gap:.6rem;min-height:48px;padding:.4rem .75rem;border:1px solid var(--line);border-radius:6px;background:#fff;cursor:pointer}
+        label.choice input{width:1.4rem;height:1.4rem;margin:0;flex:none}
+        .choices.scale label.choice{min-width:48px;justify-content:center}
+        fieldset.matrix-row{border:0;border-top:1px solid var(--line);padding:.5rem 0;margin:0}
+        fieldset.question.has-error{border-color:var(--accent);border-width:2px}
+        form.survey input[type=text],form.survey textarea{width:100%;font:inherit;padding:.5rem;min-height:48px}
+        button.big,.button.big{font-size:1.15rem;padding:.8rem 1.6rem;min-height:52px}
+        .hp{position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden}
+        .site-header.bare{justify-content:center}
+        .poster{text-align:center;max-width:40rem;margin:0 auto}.poster .qr svg{width:min(80vw,22rem);height:auto}
+        .poster-unit{font-size:1.4rem;font-weight:700}.poster-url code{font-size:1.05rem;word-break:break-all}
+        .chart-wrap{max-width:48rem;margin:.5rem 0 1rem}.chart-wrap svg{display:block;height:auto}
+        ul.receipt-codes{columns:4;font-size:1.2rem;list-style:none;padding:0}
+        form.receipts-form input{width:5rem;min-height:2.2rem}
         @media (max-width:40rem){.header-tools{margin-left:0}h1{font-size:1.35rem}th,td{padding:.35rem}}
         @media print{.site-header,.site-footer,.actions,.filters,.pagination,form,details{display:none}
         form.sheet-form{display:block}table.sheet input,table.sheet textarea{border:0;padding:0}

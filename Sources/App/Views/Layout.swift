@@ -3,7 +3,10 @@ import ThiDuaCore
 
 /// The one page frame: skip link, header with navigation and language switch, main, footer.
 enum Layout {
-    static func page(_ ctx: PageContext, title: String, @HTMLBuilder content: () -> [HTMLNode]) -> HTMLNode {
+    /// `bare`: a page for a counter tablet or a printed poster (no navigation, no sign-in link); `refresh`:
+    /// seconds and the address to go to next (the kiosk's thank-you page returns to a fresh form).
+    static func page(_ ctx: PageContext, title: String, bare: Bool = false, refresh: (Int, String)? = nil,
+                     @HTMLBuilder content: () -> [HTMLNode]) -> HTMLNode {
         let t = ctx.t
         return .fragment([
             .raw("<!DOCTYPE html>"),
@@ -13,10 +16,15 @@ enum Layout {
                     H.meta(.name("viewport"), .attr("content", "width=device-width, initial-scale=1"))
                     H.title(title + " · ThiDua")
                     H.link(.attr("rel", "stylesheet"), .href(Assets.cssPath))
+                    if let refresh { H.meta(.attr("http-equiv", "refresh"), .attr("content", "\(refresh.0);url=\(refresh.1)")) }
                 }
                 H.body {
                     H.a(.class("skip-link"), .href("#main")) { t("layout.skip") }
-                    header(ctx)
+                    if bare {
+                        H.header(.class("site-header bare")) { H.div(.class("brand")) { H.strong { "ThiDua" } } }
+                    } else {
+                        header(ctx)
+                    }
                     if let d = ctx.fixedToday {
                         H.div(.class("clock-banner"), .role("note")) { t("layout.fixedToday", d.vietnamese) }
                     }
@@ -39,6 +47,7 @@ enum Layout {
             if u.can(.viewPeople) { items.append((SiteURL.people.path, t("nav.people"))) }
             if u.can(.viewPlans) { items.append((SiteURL.plans.path, t("nav.plans"))) }
             if u.can(.viewIndex) { items.append((SiteURL.indexHome.path, t("nav.index"))) }
+            if u.can(.viewSurveys) { items.append((SurveyURL.home, t("nav.surveys"))) }
             if u.can(.importData) { items.append((SiteURL.imports.path, t("nav.import"))) }
             if u.can(.manageUsers) { items.append((SiteURL.users.path, t("nav.users"))) }
             if u.can(.viewAudit) { items.append((SiteURL.audit.path, t("nav.audit"))) }

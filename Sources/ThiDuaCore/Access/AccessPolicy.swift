@@ -53,6 +53,13 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case managePlans = "manage_plans"
     /// Report progress, with evidence, on the tasks a unit in scope leads.
     case reportProgress = "report_progress"
+    // Satisfaction surveys
+    /// See campaigns, their results and exports inside the scope.
+    case viewSurveys = "view_surveys"
+    /// Write questionnaires, run campaigns, review quarantined answers, edit targets (province-wide).
+    case manageSurveys = "manage_surveys"
+    /// Type in paper forms and issue receipt codes for the units in scope.
+    case enterSurveyResponses = "enter_survey_responses"
 }
 
 public struct Grant: Hashable, Sendable, Codable {
@@ -77,17 +84,19 @@ public enum AccessPolicy {
             .viewPersonSensitive, .importData, .exportData, .viewAudit,
             .viewIndex, .manageFrameworks, .manageCycles, .appraise, .publishResults,
             .viewPlans, .managePlans,
+            .viewSurveys, .manageSurveys, .enterSurveyResponses,
         ],
         .unitHead: [
             .viewUnits, .viewBlocks, .viewPeople, .editPeople, .viewPersonSensitive, .exportData, .viewAudit,
             .viewIndex, .selfAssess, .submitAssessment, .explain,
             .viewPlans, .managePlans, .reportProgress,
+            .viewSurveys, .enterSurveyResponses,
         ],
         .unitOfficer: [.viewUnits, .viewBlocks, .viewPeople, .editPeople, .exportData, .viewIndex, .selfAssess, .explain,
-                       .viewPlans, .reportProgress],
+                       .viewPlans, .reportProgress, .viewSurveys, .enterSurveyResponses],
         .appraiser: [.viewUnits, .viewBlocks, .viewPeople, .viewIndex, .appraise, .viewPlans],
-        .councilMember: [.viewUnits, .viewBlocks, .viewPeople, .viewPersonSensitive, .viewIndex, .approveResults, .viewPlans],
-        .leader: [.viewUnits, .viewBlocks, .viewPeople, .viewPersonSensitive, .exportData, .viewAudit, .viewIndex, .viewPlans],
+        .councilMember: [.viewUnits, .viewBlocks, .viewPeople, .viewPersonSensitive, .viewIndex, .approveResults, .viewPlans, .viewSurveys],
+        .leader: [.viewUnits, .viewBlocks, .viewPeople, .viewPersonSensitive, .exportData, .viewAudit, .viewIndex, .viewPlans, .viewSurveys],
     ]
 
     public static func permits(_ role: Role, _ action: Action) -> Bool {

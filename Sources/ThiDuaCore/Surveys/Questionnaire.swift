@@ -178,7 +178,7 @@ public struct Questionnaire: Codable, Sendable, Equatable {
         public var description: String { key }
     }
 
-    static func isValidCode(_ s: String) -> Bool {
+    public static func isValidCode(_ s: String) -> Bool {
         (1...32).contains(s.count) && s.unicodeScalars.allSatisfy { ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || $0 == "_" || $0 == "-" || $0 == "." }
     }
 
