@@ -418,7 +418,7 @@ enum SurveyAdminController {
     @Sendable static func receipts(req: Request) async throws -> Response {
         let (c, p, user) = try await pointForEntry(req)
         let n = Int(formValues(req)["count"]?.first ?? "") ?? 0
-        guard (1...500).contains(n) else { throw AppError.badRequest(key: "survey.receipts.count") }
+        guard (1...500).contains(n) else { throw AppError.badRequest(key: "survey.receipts.countBad") }
         let ms = Int64(Date().timeIntervalSince1970 * 1000)
         let cid = try c.requireID()
         let codes = try await req.db.writing(as: user.actor) { tx, audit -> [String] in
