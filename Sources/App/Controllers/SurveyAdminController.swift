@@ -360,6 +360,7 @@ enum SurveyAdminController {
     // MARK: Paper entry and receipts
 
     static func pointForEntry(_ req: Request) async throws -> (SurveyCampaign, SurveyService.PointInfo, CurrentUser) {
+        _ = try req.require(.enterSurveyResponses)
         let c = try await findCampaign(req)
         guard let pid = req.parameters.get("pointID", as: UUID.self),
             let p = try await SurveyService.points(campaign: try c.requireID(), on: req.db).first(where: { $0.pointID == pid })
@@ -523,6 +524,7 @@ enum SurveyAdminController {
     }
 
     @Sendable static func export(req: Request) async throws -> Response {
+        _ = try req.require(.viewSurveys)
         let file = req.parameters.get("file") ?? ""
         let parts = file.split(separator: ".")
         guard parts.count == 2, ["csv", "xlsx"].contains(parts[1]) else { throw AppError.notFound }
