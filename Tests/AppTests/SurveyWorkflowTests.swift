@@ -187,7 +187,7 @@ import VaporTesting
             // Kiosk: thanks page returns to a fresh form.
             let kiosk = try await app.postRaw(SurveyURL.kiosk(token), as: .anonymous, body: Self.answer("&_receipt=" + codes[1]), userAgent: "tablet")
             #expect(kiosk.location == SurveyURL.thanks(token) + "?kiosk=1")
-            #expect(try await app.get(kiosk.location ?? "", as: .anonymous).text.contains("http-equiv=\"refresh\""))
+            #expect(try await app.get(kiosk.location ?? "", as: .anonymous).text.contains("data-kiosk-reset=\"\(SurveyURL.kiosk(token))\""))
             // Paper: typed by the officer, dated, marked and audited; another unit's officer may not.
             let paper = try await app.postRaw(SurveyURL.paper(s.campaignID, pointID), as: s.officer, body: Self.answer("&_paper_date=2026-05-02"))
             #expect(paper.status == .seeOther, "\(paper.text)")

@@ -21,7 +21,7 @@ enum DemoSurveyLoader {
     static func answer(_ q: Questionnaire, mood: Double, rng: inout Seeded) -> SurveyAnswers? {
         var raw: [String: [String]] = [:]
         func rating() -> String {
-            let x = Double.random(in: 0...1, using: &rng) * 0.6 + mood * 0.55
+            let x = Double.random(in: 0...1, using: &rng) * 0.5 + mood * 0.62
             return x > 0.95 ? "5" : x > 0.62 ? "4" : x > 0.45 ? "3" : x > 0.3 ? "2" : "1"
         }
         let channel = ["truc_tiep", "truc_tiep", "truc_tuyen", "buu_chinh"][Int.random(in: 0..<4, using: &rng)]
@@ -47,9 +47,12 @@ enum DemoSurveyLoader {
         let sipas = SurveyQuestionnaire(SurveyStarters.sipas, version: 1)
         let leaders = SurveyQuestionnaire(SurveyStarters.leadersRating, version: 1)
         let fields = M010_CreateSurveys.starterFields.map(\.0)
-        let chosen = units.keys.filter { $0.hasPrefix("X") || $0.hasPrefix("P") }.sorted().prefix(10) + ["SNV", "STP", "SKHDT", "STNMT"].filter { units[$0] != nil }
-        var campaigns: [(SurveyCampaign, Int, ClosedRange<Int>)] = []
-        try await db.writing(as: actor, reason: "demo data") { tx, audit in
+        let wards = units.keys.filter { $0.hasPrefix("P") && $0.count == 3 }.sorted().prefix(5)
+        let communes = units.keys.filter { $0.hasPrefix("X") && $0.count == 3 }.sorted().prefix(6)
+        let chosen = Array(wards) + Array(communes) + ["SNV", "STP", "SXD", "STC"].filter { units[$0] != nil }
+        let unitIDs = units
+        let campaigns = try await db.writing(as: actor, reason: "demo data") { tx, audit -> [(SurveyCampaign, Int, ClosedRange<Int>)] in
+            var campaigns: [(SurveyCampaign, Int, ClosedRange<Int>)] = []
             for q in [sipas, leaders] {
                 q.statusRaw = SurveyQuestionnaire.Status.published.rawValue
                 q.publishedAt = Date()
@@ -71,20 +74,21 @@ enum DemoSurveyLoader {
                 try await c.create(on: tx)
                 audit.created(c)
                 for code in chosen {
-                    guard let unit = units[code] else { continue }
+                    guard let unit = unitIDs[code] else { continue }
                     let p = SurveyPoint(campaignID: try c.requireID(), unitID: unit, token: SurveyPoint.newToken())
                     try await p.create(on: tx)
                     audit.created(p)
                 }
                 campaigns.append((c, count, months))
             }
+            return campaigns
         }
         let q = SurveyStarters.sipas
         var rng = Seeded(state: 2026)
         for (c, count, months) in campaigns {
             let points = try await SurveyService.points(campaign: try c.requireID(), on: db)
             guard !points.isEmpty else { continue }
-            let moods = Dictionary(uniqueKeysWithValues: points.map { ($0.unitID, Double.random(in: 0.35...0.9, using: &rng)) })
+            let moods = Dictionary(uniqueKeysWithValues: points.map { ($0.unitID, Double.random(in: 0.55...0.95, using: &rng)) })
             var batch: [IncomingResponse] = []
             for i in 0..<count {
                 let p = points[Int.random(in: 0..<points.count, using: &rng)]

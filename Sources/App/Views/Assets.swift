@@ -20,6 +20,10 @@ enum Assets {
     /// nothing is sent for it. Without it every question shows, with its condition written beside it.
     static let surveyScript = """
         (function(){
+        var reset=document.querySelector('[data-kiosk-reset]');
+        if(reset){var hold=document.getElementById('kiosk-hold');
+        var timer=setTimeout(function(){location.assign(reset.getAttribute('data-kiosk-reset'));},1000*parseInt(reset.getAttribute('data-seconds'),10));
+        if(hold){hold.hidden=false;hold.addEventListener('click',function(){clearTimeout(timer);hold.hidden=true;reset.hidden=true;});}}
         var form=document.querySelector('form.survey');if(!form)return;
         var conds=Array.prototype.slice.call(form.querySelectorAll('[data-if-q]'));
         function values(name){var out=[];var els=form.querySelectorAll('[name="'+name+'"]');

@@ -3,10 +3,8 @@ import ThiDuaCore
 
 /// The one page frame: skip link, header with navigation and language switch, main, footer.
 enum Layout {
-    /// `bare`: a page for a counter tablet or a printed poster (no navigation, no sign-in link); `refresh`:
-    /// seconds and the address to go to next (the kiosk's thank-you page returns to a fresh form).
-    static func page(_ ctx: PageContext, title: String, bare: Bool = false, refresh: (Int, String)? = nil,
-                     @HTMLBuilder content: () -> [HTMLNode]) -> HTMLNode {
+    /// `bare`: a page for a counter tablet or a printed poster (no navigation, no sign-in link).
+    static func page(_ ctx: PageContext, title: String, bare: Bool = false, @HTMLBuilder content: () -> [HTMLNode]) -> HTMLNode {
         let t = ctx.t
         return .fragment([
             .raw("<!DOCTYPE html>"),
@@ -16,7 +14,6 @@ enum Layout {
                     H.meta(.name("viewport"), .attr("content", "width=device-width, initial-scale=1"))
                     H.title(title + " · ThiDua")
                     H.link(.attr("rel", "stylesheet"), .href(Assets.cssPath))
-                    if let refresh { H.meta(.attr("http-equiv", "refresh"), .attr("content", "\(refresh.0);url=\(refresh.1)")) }
                 }
                 H.body {
                     H.a(.class("skip-link"), .href("#main")) { t("layout.skip") }

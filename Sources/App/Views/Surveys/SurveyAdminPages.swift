@@ -14,6 +14,11 @@ enum SurveyAdminPages {
         }
     }
 
+    static func period(_ c: SurveyCampaign) -> String {
+        guard let (a, b) = c.period else { return c.startsOn + " – " + c.endsOn }
+        return a.vietnamese + " – " + b.vietnamese
+    }
+
     static func th(_ s: String, num: Bool = false) -> HTMLNode { H.th(.attr("scope", "col"), .class(num ? "num" : nil)) { s } }
 
     static func index(_ ctx: PageContext, questionnaires: [SurveyQuestionnaire], campaigns: [SurveyCampaign], canManage: Bool, user: CurrentUser) -> HTMLNode {
@@ -34,7 +39,7 @@ enum SurveyAdminPages {
                         for c in campaigns {
                             H.tr {
                                 H.td { H.a(.href(SurveyURL.campaign(c.id ?? UUID()))) { c.title } }
-                                H.td { c.startsOn + " – " + c.endsOn }
+                                H.td { period(c) }
                                 H.td { H.span(.class("badge")) { t("survey.campaign.status." + c.statusRaw) } }
                             }
                         }
@@ -238,7 +243,7 @@ enum SurveyAdminPages {
             H.h1 { c.title }
             Components.facts([
                 (t("column.status"), t("survey.campaign.status." + c.statusRaw)),
-                (t("survey.campaign.period"), c.startsOn + " – " + c.endsOn),
+                (t("survey.campaign.period"), period(c)),
                 (t("survey.questionnaire"), questionnaire.map { $0.title + " (v" + String($0.version) + ")" } ?? ""),
                 (t("survey.campaign.channels"), c.channels.map { t($0.labelKey) }.joined(separator: ", ")),
                 (t("survey.campaign.receipts"), c.receiptsRequired ? t("form.yes") : t("form.no")),
@@ -421,7 +426,7 @@ enum SurveyAdminPages {
                   rows: d.results.byMonth.sorted { $0.key < $1.key }.map { ($0.key, $0.value.overall(method), $0.value.responses) }, countLabel: t("survey.results.responses"))
             if d.trend.count > 1 {
                 H.h2 { t("survey.results.trend") }
-                SurveyChart.bars(title: t("survey.results.trend"), bars: d.trend.map { ($0.title, $0.index, $0.n) }, targets: d.settings.targets.map { ($0.year, $0.percent) }, t: t)
+                SurveyChart.bars(title: t("survey.results.trend"), bars: d.trend.map { (t("survey.results.year", String($0.year)), $0.index, $0.n) }, targets: d.settings.targets.map { ($0.year, $0.percent) }, t: t)
                 table(t, caption: t("survey.results.trend"), head: t("survey.campaigns"), rows: d.trend.map { ($0.title, $0.index, $0.n) }, countLabel: t("survey.results.responses"))
             }
             H.p { H.a(.href(SurveyURL.campaign(id))) { t("survey.back") } }
@@ -520,16 +525,18 @@ enum SurveyChart {
             let y = i * rowH + 4
             let value = Double(b.1?.e4 ?? 0) / 10_000
             let w = Int((value / 100 * Double(barW)).rounded())
-            let label = b.0.count > 38 ? String(b.0.prefix(37)) + "…" : b.0
+            let label = b.0.count > 32 ? String(b.0.prefix(31)) + "…" : b.0
             svg += "<text x=\"\(labelW - 8)\" y=\"\(y + 17)\" text-anchor=\"end\" font-size=\"13\" fill=\"#1f2a37\">\(esc(label))</text>"
             svg += "<rect x=\"\(labelW)\" y=\"\(y + 4)\" width=\"\(barW)\" height=\"18\" fill=\"#e4e8ee\"/>"
             svg += "<rect x=\"\(labelW)\" y=\"\(y + 4)\" width=\"\(max(0, w))\" height=\"18\" fill=\"#1d4f91\"/>"
             svg += "<text x=\"\(labelW + barW + 6)\" y=\"\(y + 17)\" font-size=\"13\" fill=\"#1f2a37\">\(esc(SurveyAdminPages.pct(t, b.1)))</text>"
         }
-        for (year, p) in targets {
+        for (i, (year, p)) in targets.enumerated() {
             let x = labelW + Int((Double(p.e4) / 10_000 / 100 * Double(barW)).rounded())
             svg += "<line x1=\"\(x)\" y1=\"0\" x2=\"\(x)\" y2=\"\(height - 22)\" stroke=\"#b3261e\" stroke-width=\"2\" stroke-dasharray=\"4 3\"/>"
-            svg += "<text x=\"\(x)\" y=\"\(height - 6)\" text-anchor=\"middle\" font-size=\"12\" fill=\"#b3261e\">\(year): \(esc(p.formattedCompact(english: t.lang == .en)))%</text>"
+            // Neighbouring targets (90 and 95 %) sit close: the first label reads leftwards, the others rightwards.
+            svg += "<text x=\"\(i == 0 ? x - 3 : x + 3)\" y=\"\(height - 6)\" text-anchor=\"\(i == 0 ? "end" : "start")\" font-size=\"12\" fill=\"#b3261e\">"
+                + "\(year): \(esc(p.formattedCompact(english: t.lang == .en)))%</text>"
         }
         svg += "</svg>"
         return H.div(.class("chart-wrap")) { HTMLNode.raw(svg) }

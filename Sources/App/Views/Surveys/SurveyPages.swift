@@ -66,7 +66,7 @@ enum SurveyPages {
         let t = ctx.t
         return Layout.page(ctx, title: t("survey.closed.title")) {
             H.h1 { t("survey.closed.title") }
-            H.p { t("survey.closed.body", p.campaignTitle, p.startsOn, p.endsOn) }
+            H.p { t("survey.closed.body", p.campaignTitle, CivilDate(parsing: p.startsOn)?.vietnamese ?? p.startsOn, CivilDate(parsing: p.endsOn)?.vietnamese ?? p.endsOn) }
         }
     }
 
@@ -81,12 +81,18 @@ enum SurveyPages {
 
     static func thanks(_ ctx: PageContext, _ p: SurveyService.PointInfo, kiosk: Bool) -> HTMLNode {
         let t = ctx.t
-        return Layout.page(ctx, title: t("survey.thanks.title"), bare: kiosk, refresh: kiosk ? (8, SurveyURL.kiosk(p.token)) : nil) {
+        // The kiosk returns to a blank form by itself after a few seconds; the person at the tablet can stop
+        // that (WCAG 2.2.1), and without the script the button does the same.
+        return Layout.page(ctx, title: t("survey.thanks.title"), bare: kiosk) {
             H.h1 { t("survey.thanks.title") }
             H.p(.role("status")) { t("survey.thanks.body", p.unitName) }
             if kiosk {
-                H.p { t("survey.kiosk.reset") }
-                H.p { H.a(.class("button big"), .href(SurveyURL.kiosk(p.token))) { t("survey.kiosk.next") } }
+                H.p(.id("kiosk-reset"), .attr("data-kiosk-reset", SurveyURL.kiosk(p.token)), .attr("data-seconds", "10")) { t("survey.kiosk.reset") }
+                H.div(.class("actions")) {
+                    H.a(.class("button big"), .href(SurveyURL.kiosk(p.token))) { t("survey.kiosk.next") }
+                    H.button(.type("button"), .class("secondary"), .id("kiosk-hold"), .attr("hidden", "")) { t("survey.kiosk.hold") }
+                }
+                H.el("script", [.attr("src", Assets.surveyScriptPath), .attr("defer", "")]) { [] }
             }
         }
     }
