@@ -189,6 +189,8 @@ import VaporTesting
             #expect(kiosk.location == SurveyURL.thanks(token) + "?kiosk=1")
             #expect(try await app.get(kiosk.location ?? "", as: .anonymous).text.contains("data-kiosk-reset=\"\(SurveyURL.kiosk(token))\""))
             // Paper: typed by the officer, dated, marked and audited; another unit's officer may not.
+            let paperForm = try await app.get(SurveyURL.paper(s.campaignID, pointID), as: s.officer)
+            #expect(paperForm.text.contains("name=\"_field\"") && paperForm.text.contains("name=\"_paper_date\""))
             let paper = try await app.postRaw(SurveyURL.paper(s.campaignID, pointID), as: s.officer, body: Self.answer("&_paper_date=2026-05-02"))
             #expect(paper.status == .seeOther, "\(paper.text)")
             let stored = try #require(try await SurveyResponseRow.query(on: app.db).filter(\.$channel == "paper").first())
@@ -251,6 +253,35 @@ import VaporTesting
             #expect(rows.count >= 3)
             #expect(rows.first?.contains("Tỷ lệ hài lòng") == false)
             #expect(rows.first?.first == "Nhóm")
+        }
+    }
+
+    @Test func aLinkedCampaignScoresThePARIndexSurveyCriterion() async throws {
+        try await withApp(configure: { $0.fixedToday = Self.today }) { app in
+            let f = try await Fixture.make(on: app.db)
+            let block = EmulationBlock(year: 2026, code: "KSBN", name: "Khối các sở")
+            try await block.create(on: app.db)
+            let ix = try await IndexFixture.make(on: app.db, fixture: f, blockID: try block.requireID())
+            let office = try await Browser.signIn(try await app.makeUser("cchc", grants: [(.reformOffice, f.root)]), on: app.db)
+            #expect(try await app.post(SurveyURL.starters, as: office).status == .seeOther)
+            let q = try #require(try await SurveyQuestionnaire.query(on: app.db).filter(\.$code == "chi-so-cchc-lanh-dao").first())
+            #expect(try await app.post(SurveyURL.publish(try q.requireID()), as: office).status == .seeOther)
+            let body = "title=L%C3%A3nh+%C4%91%E1%BA%A1o+%C4%91%C3%A1nh+gi%C3%A1&questionnaire=\(try q.requireID())&starts_on=2026-01-01&ends_on=2026-12-31"
+                + "&units=SNV&channel=paper&criterion=2.2"
+            #expect(try await app.postRaw(SurveyURL.campaigns, as: office, body: body).status == .seeOther)
+            let c = try #require(try await SurveyCampaign.query(on: app.db).first())
+            #expect(try await app.post(SurveyURL.campaignStatus(try c.requireID()), as: office, form: ["status": "open"]).status == .seeOther)
+            let point = try #require(try await SurveyPoint.query(on: app.db).first())
+            let codes = ["chi_dao", "the_che", "tthc", "bo_may", "cong_vu", "tai_chinh", "so_hoa"]
+            for grade in ["A", "C"] {
+                let form = codes.map { "q.\($0)=\(grade)" }.joined(separator: "&") + "&_paper_date=2026-03-01&_key=\(UUID())"
+                #expect(try await app.postRaw(SurveyURL.paper(try c.requireID(), try point.requireID()), as: office, body: form).status == .seeOther)
+            }
+            // 7 × A (100 %) and 7 × C (20 %): mean 60 % of the criterion's 4 points = 2.40; the unit entered nothing for 2.2.
+            let cycle = try #require(try await IndexCycle.find(ix.cycle, on: app.db))
+            let results = try await IndexService.results(cycle: cycle, on: app.db, metricSources: app.metricSources)
+            let sheet = try #require(results.first)
+            #expect(sheet.ranked.first?.result.survey == Points(parsing: "2.40"))
         }
     }
 

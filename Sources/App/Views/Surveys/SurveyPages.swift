@@ -115,11 +115,12 @@ enum SurveyPages {
 extension HTMLNode {
     /// The same field under another form name (the shared text field names its input after its id).
     func renamed(from old: String, to new: String) -> HTMLNode {
+        func fix(_ attrs: [Attr]) -> [Attr] { attrs.map { $0.name == "name" && $0.value == old ? Attr.name(new) : $0 } }
         switch kind {
         case .element(let n, let attrs, let children):
-            return HTMLNode(kind: .element(n, attrs, children.map { $0.renamed(from: old, to: new) }))
+            return HTMLNode(kind: .element(n, fix(attrs), children.map { $0.renamed(from: old, to: new) }))
         case .void(let n, let attrs):
-            return HTMLNode(kind: .void(n, attrs.map { $0.name == "name" && $0.value == old ? Attr.name(new) : $0 }))
+            return HTMLNode(kind: .void(n, fix(attrs)))
         default:
             return self
         }
