@@ -4,16 +4,6 @@ import ThiDuaCore
 // Computes a PAR Index cycle at national commune scale: 3,300 units × 120 leaves, then ranks every group and
 // assigns bands. Prints the median of several runs. Figures go to docs/benchmarks.md.
 
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 func pts(_ s: String) -> Points { Points(parsing: s)! }
 
@@ -45,7 +35,7 @@ let fw = syntheticFramework()
 precondition(fw.leaves.count == 120)
 let unitCount = 3_300
 let groups = 34
-var rng = SplitMix(state: 2026)
+var rng = SplitMix64(seed: 2026)
 var inputs: [[LeafInput?]] = []
 var metrics: [[MetricKey: Points]] = []
 for _ in 0..<unitCount {

@@ -5,18 +5,8 @@ import ThiDuaCore
 /// PAR Index data for the demo province: the starter frameworks, a published 2025 cycle with appraised scores for
 /// every unit (so the public results page has content), and a 2026 cycle open for self-assessment.
 enum DemoIndexLoader {
-    /// Deterministic pseudo-random numbers (SplitMix64), so the demo looks the same every time.
-    struct Dice {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
-    }
+    /// Deterministic pseudo-random numbers, so the demo looks the same every time.
+    typealias Dice = SplitMix64
 
     static func load(on db: any Database) async throws {
         let actor = Actor.system("demo")
@@ -71,7 +61,7 @@ enum DemoIndexLoader {
         // Scores for 2025: each unit has a "quality" that shapes its answers; appraisers trim a few.
         let assessments = try await IndexAssessment.query(on: db).filter(\.$cycle.$id == c2025.requireID()).all()
         try await db.writing(as: Actor.system("demo"), reason: "demo data") { tx, audit in
-            var dice = Dice(state: 2025)
+            var dice = Dice(seed: 2025)
             for a in assessments {
                 guard let fwModel = frameworksByCode.values.first(where: { $0.id == a.$framework.id }) else { continue }
                 let fw = try fwModel.compiled()

@@ -6,16 +6,7 @@ import ThiDuaCore
 /// 2026 campaign over some communes and departments, with synthetic answers (a few held for review) so that the
 /// results, trend and exports have something to show. The answers are fictional, generated from a fixed seed.
 enum DemoSurveyLoader {
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Seeded = SplitMix64
 
     /// A plausible answer: each unit has its own level of service (`mood`, 0–1) that tilts the ratings.
     static func answer(_ q: Questionnaire, mood: Double, rng: inout Seeded) -> SurveyAnswers? {
@@ -84,7 +75,7 @@ enum DemoSurveyLoader {
             return campaigns
         }
         let q = SurveyStarters.sipas
-        var rng = Seeded(state: 2026)
+        var rng = Seeded(seed: 2026)
         for (c, count, months) in campaigns {
             let points = try await SurveyService.points(campaign: try c.requireID(), on: db)
             guard !points.isEmpty else { continue }

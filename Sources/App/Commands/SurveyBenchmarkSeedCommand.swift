@@ -50,7 +50,7 @@ struct SurveyBenchmarkSeedCommand: AsyncCommand {
         for u in unitIDs { try await SurveyPoint(campaignID: try c.requireID(), unitID: u, token: SurveyPoint.newToken()).create(on: db) }
         let points = try await SurveyService.points(campaign: try c.requireID(), on: db)
         let questionnaire = SurveyStarters.sipas
-        var rng = DemoSurveyLoader.Seeded(state: 7)
+        var rng = SplitMix64(seed: 7)
         let fields = M010_CreateSurveys.starterFields.map(\.0)
         let start = CivilDate(year: today.year, month: 1, day: 1)!.daysSinceEpoch
         let span = max(1, today.daysSinceEpoch - start)

@@ -172,18 +172,7 @@ enum FollowUpController {
             return PlanPages.settings(req.pageContext, form: f, canEdit: true, errors: errors.list).response(status: .badRequest)
         }
         try await req.db.writing(as: user.actor, reason: "follow-up rules") { tx, audit in
-            let json = AuditRecorder.json(rules)
-            if let s = try await ProvinceSetting.find(ProvinceSetting.followUpKey, on: tx) {
-                let before = s.auditSnapshot
-                s.json = json
-                s.version += 1
-                try await s.update(on: tx)
-                audit.updated(s, before: before)
-            } else {
-                let s = ProvinceSetting(key: ProvinceSetting.followUpKey, json: json)
-                try await s.create(on: tx)
-                audit.created(s)
-            }
+            try await ProvinceSetting.save(ProvinceSetting.followUpKey, json: AuditRecorder.json(rules), on: tx, audit: audit)
             _ = try await PlanService.recomputeEffectiveDue(rules, on: tx)
         }
         return req.redirect(to: SiteURL.followUpRules.path + "?ok=saved")

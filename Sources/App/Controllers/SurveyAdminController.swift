@@ -586,17 +586,7 @@ enum SurveyAdminController {
         let json = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
         let field = newField
         try await req.db.writing(as: user.actor) { tx, audit in
-            if let row = try await ProvinceSetting.find(SurveySettings.key, on: tx) {
-                let before = row.auditSnapshot
-                row.json = json
-                row.version += 1
-                try await row.update(on: tx)
-                audit.updated(row, before: before)
-            } else {
-                let row = ProvinceSetting(key: SurveySettings.key, json: json)
-                try await row.create(on: tx)
-                audit.created(row)
-            }
+            try await ProvinceSetting.save(SurveySettings.key, json: json, on: tx, audit: audit)
             if let field {
                 try await field.create(on: tx)
                 audit.created(field)

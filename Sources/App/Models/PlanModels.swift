@@ -211,6 +211,21 @@ final class ProvinceSetting: Model, @unchecked Sendable {
 
     static let followUpKey = "follow_up"
 
+    /// Creates or replaces one setting inside a write transaction, with its audit entry.
+    static func save(_ key: String, json: String, on tx: any Database, audit: AuditRecorder) async throws {
+        if let s = try await ProvinceSetting.find(key, on: tx) {
+            let before = s.auditSnapshot
+            s.json = json
+            s.version += 1
+            try await s.update(on: tx)
+            audit.updated(s, before: before)
+        } else {
+            let s = ProvinceSetting(key: key, json: json)
+            try await s.create(on: tx)
+            audit.created(s)
+        }
+    }
+
     private struct JSONRow: Decodable { let json: String }
 
     /// Read on every follow-up list (every home page), so with one plain SQL read.

@@ -510,48 +510,28 @@ public enum DemoProvince {
         taken.insert(name)
         return name
     }
+}
 
-    // MARK: - Random numbers
+/// The demo's own range mappings on the shared generator.
+extension SplitMix64 {
+    mutating func int(in range: ClosedRange<Int>) -> Int {
+        range.lowerBound + below(range.count)
+    }
 
-    /// SplitMix64 with its own range mapping, so the demo does not change when the standard library's
-    /// `random(in:using:)` algorithm does.
-    private struct SplitMix64 {
-        private var state: UInt64
+    mutating func chance(perMille p: Int) -> Bool {
+        below(1000) < p
+    }
 
-        init(seed: UInt64) { state = seed }
+    mutating func pick<T>(_ items: [T]) -> T {
+        items[below(items.count)]
+    }
 
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
+    mutating func weighted<T>(_ items: [(T, Int)]) -> T {
+        var r = below(items.reduce(0) { $0 + $1.1 })
+        for (item, weight) in items {
+            if r < weight { return item }
+            r -= weight
         }
-
-        /// Uniform in `0..<n` (Lemire's multiply-high, bias below 2⁻⁵⁰ for our sizes).
-        mutating func below(_ n: Int) -> Int {
-            Int(next().multipliedFullWidth(by: UInt64(n)).high)
-        }
-
-        mutating func int(in range: ClosedRange<Int>) -> Int {
-            range.lowerBound + below(range.count)
-        }
-
-        mutating func chance(perMille p: Int) -> Bool {
-            below(1000) < p
-        }
-
-        mutating func pick<T>(_ items: [T]) -> T {
-            items[below(items.count)]
-        }
-
-        mutating func weighted<T>(_ items: [(T, Int)]) -> T {
-            var r = below(items.reduce(0) { $0 + $1.1 })
-            for (item, weight) in items {
-                if r < weight { return item }
-                r -= weight
-            }
-            return items[items.count - 1].0
-        }
+        return items[items.count - 1].0
     }
 }
