@@ -39,9 +39,9 @@ CSRF=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$DIR/form.html" | hea
 COOKIE="thidua_csrf=$(awk '$6=="thidua_csrf"{print $7}' "$DIR/jar")"
 before=$(THIDUA_DATA_DIR=$DIR "$BIN" surveys count --campaign "$CAMPAIGN" 2>/dev/null | tail -1)
 export SURVEY_PATH="/s/$TOKEN" SURVEY_COOKIE="$COOKIE" SURVEY_CSRF="$CSRF"
-wrk -t2 -c50 -d5s -s scripts/wrk-survey.lua "http://127.0.0.1:$PORT" >/dev/null  # warm-up
+SURVEY_RUN=warm wrk -t2 -c50 -d5s -s scripts/wrk-survey.lua "http://127.0.0.1:$PORT" >/dev/null  # warm-up
 mid=$(THIDUA_DATA_DIR=$DIR "$BIN" surveys count --campaign "$CAMPAIGN" 2>/dev/null | tail -1)
-OUT=$(wrk -t2 -c50 -d"$DURATION" -s scripts/wrk-survey.lua "http://127.0.0.1:$PORT")
+OUT=$(SURVEY_RUN=run wrk -t2 -c50 -d"$DURATION" -s scripts/wrk-survey.lua "http://127.0.0.1:$PORT")
 after=$(THIDUA_DATA_DIR=$DIR "$BIN" surveys count --campaign "$CAMPAIGN" 2>/dev/null | tail -1)
 echo "$OUT" | grep -E "RESULT|Non-2xx|Socket errors" || true
 echo "rows committed during the measured run: $((after - mid)) (warm-up: $((mid - before)))"

@@ -9,11 +9,13 @@ end
 local path = os.getenv("SURVEY_PATH")
 local cookie = os.getenv("SURVEY_COOKIE")
 local csrf = os.getenv("SURVEY_CSRF")
+-- A run id keeps keys unique across runs (the warm-up's keys would otherwise come back as resent forms).
+local run = os.getenv("SURVEY_RUN") or tostring(os.time())
 local base = "_field=dat_dai&q.kenh=truc_tiep&q.so_lan=1&q.tiep_can=5&q.thu_tuc=4&q.cong_chuc.thai_do=4&q.cong_chuc.huong_dan=5"
   .. "&q.cong_chuc.tuan_thu=3&q.dung_hen=yes&q.ket_qua=4&q.da_gop_y=no&q.mong_doi=nhanh&q.gop_y=T%E1%BB%91t&_csrf=" .. (csrf or "")
 request = function()
   counter = counter + 1
-  local key = tostring(tid) .. "-" .. tostring(counter)
+  local key = run .. "-" .. tostring(tid) .. "-" .. tostring(counter)
   return wrk.format("POST", path, {
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = cookie,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from pathlib import Path
 
 import openpyxl
@@ -247,11 +248,24 @@ def test_screenshots(page: Page, browser: Browser):
     public = page.locator("main a").first.get_attribute("href")
     goto(page, public)
     shot("index-public")
+    goto(page, "/surveys")
+    shot("surveys")
+    goto(page, page.get_by_role("link", name=re.compile("năm 2026")).get_attribute("href"))
+    shot("survey-campaign")
+    poster = page.get_by_role("link", name=re.compile("Áp phích QR của")).first.get_attribute("href")
+    results = page.get_by_role("link", name="Kết quả khảo sát").get_attribute("href")
+    goto(page, results)
+    shot("survey-results")
+    goto(page, poster)
+    shot("survey-poster")
+    link = page.locator(".poster-url code").inner_text().strip()
 
     phone = new_context(browser, viewport=PHONE)
     try:
         p = phone.new_page()
         goto(p, "/login")
         p.screenshot(path=str(out / "login-phone.png"), full_page=True)
+        goto(p, link)
+        p.screenshot(path=str(out / "survey-phone.png"), full_page=True)
     finally:
         phone.close()

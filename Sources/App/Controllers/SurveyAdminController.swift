@@ -372,7 +372,7 @@ enum SurveyAdminController {
     @Sendable static func paperForm(req: Request) async throws -> Response {
         let (c, p, _) = try await pointForEntry(req)
         let q = try await SurveyService.questionnaire(c.$questionnaire.id, on: req.db)
-        let fields = try await SurveyPublicController.fieldNames(p.fields, on: req.db)
+        let fields = try await SurveyService.fieldNames(p.fields, on: req.db)
         return SurveyAdminPages.paper(req.pageContext, c, p, q, fields: fields, submitted: SurveyForm.Submitted(), problems: []).response()
     }
 
@@ -380,7 +380,7 @@ enum SurveyAdminController {
         let (c, p, user) = try await pointForEntry(req)
         guard c.status != .draft else { throw AppError.refused(key: "survey.paper.notOpen") }
         let q = try await SurveyService.questionnaire(c.$questionnaire.id, on: req.db)
-        let fields = try await SurveyPublicController.fieldNames(p.fields, on: req.db)
+        let fields = try await SurveyService.fieldNames(p.fields, on: req.db)
         var submitted = SurveyForm.parse(req)
         submitted.honeypot = false
         var problems = SurveyForm.problems(submitted, point: p, fields: fields).filter { $0 != .receiptRequired }
@@ -410,6 +410,7 @@ enum SurveyAdminController {
             }
             return o
         }
+        if outcome == .closed { throw AppError.refused(key: "survey.paper.notOpen") }
         if outcome == .receiptInvalid {
             return SurveyAdminPages.paper(req.pageContext, c, p, q, fields: fields, submitted: submitted, problems: [.receiptUsed]).response(status: .badRequest)
         }

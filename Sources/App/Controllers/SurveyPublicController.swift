@@ -7,8 +7,14 @@ import ThiDuaCore
 /// mode for a counter tablet, the thank-you page, the QR code and the printable poster.
 enum SurveyPublicController {
     static func point(_ req: Request) async throws -> SurveyService.PointInfo {
-        guard let token = req.parameters.get("token"), let p = try await SurveyService.point(token: token, on: req.db) else { throw AppError.notFound }
-        return p
+        try await pointAndFields(req).0
+    }
+
+    static func pointAndFields(_ req: Request) async throws -> (SurveyService.PointInfo, [(code: String, name: String)]) {
+        guard let token = req.parameters.get("token"), let found = try await SurveyService.publicPoint(token: token, on: req.db) else {
+            throw AppError.notFound
+        }
+        return found
     }
 
     static func baseURL(_ req: Request) -> String {
@@ -26,21 +32,14 @@ enum SurveyPublicController {
     }
 
     static func show(_ req: Request, channel: SurveyChannel) async throws -> Response {
-        let p = try await point(req)
+        let (p, fields) = try await pointAndFields(req)
         guard p.isOpen(on: today(req)), p.channels.contains(channel) else {
             return SurveyPages.closed(req.pageContext, p).response(status: p.status == .open && p.channels.contains(channel) ? .ok : .notFound)
         }
         let q = try await SurveyService.questionnaire(p.questionnaireID, on: req.db)
-        let fields = try await fieldNames(p.fields, on: req.db)
         let action = channel == .kiosk ? SurveyURL.kiosk(p.token) : SurveyURL.respond(p.token)
         return SurveyPages.respond(req.pageContext, point: p, questionnaire: q, fields: fields, channel: channel, action: action,
                                    submitted: SurveyForm.Submitted(), problems: []).response()
-    }
-
-    static func fieldNames(_ codes: [String], on db: any Database) async throws -> [(code: String, name: String)] {
-        guard !codes.isEmpty else { return [] }
-        let all = try await SurveyField.query(on: db).sort(\.$sort).all()
-        return all.filter { codes.contains($0.code) }.map { ($0.code, $0.name) }
     }
 
     @Sendable static func submit(req: Request) async throws -> Response {
@@ -52,13 +51,12 @@ enum SurveyPublicController {
     }
 
     static func receive(_ req: Request, channel: SurveyChannel) async throws -> Response {
-        let p = try await point(req)
+        let (p, fields) = try await pointAndFields(req)
         guard p.isOpen(on: today(req)), p.channels.contains(channel) else {
             return SurveyPages.closed(req.pageContext, p).response(status: .gone)
         }
         let q = try await SurveyService.questionnaire(p.questionnaireID, on: req.db)
         let submitted = SurveyForm.parse(req)
-        let fields = try await fieldNames(p.fields, on: req.db)
         var problems = SurveyForm.problems(submitted, point: p, fields: fields)
         var answers: SurveyAnswers?
         switch SurveyAnswers.check(q, submitted.answers) {
@@ -83,6 +81,8 @@ enum SurveyPublicController {
             return req.redirect(to: thanks, redirectType: .normal)
         case .refused:
             return SurveyPages.refused(req.pageContext, p).response(status: .tooManyRequests)
+        case .closed:
+            return SurveyPages.closed(req.pageContext, p).response(status: .gone)
         case .receiptInvalid:
             return SurveyPages.respond(req.pageContext, point: p, questionnaire: q, fields: fields, channel: channel, action: action,
                                        submitted: submitted, problems: [.receiptUsed]).response(status: .badRequest)

@@ -66,12 +66,29 @@ enum SurveyExports {
         }
         @Sendable func lines(_ r: Row, _ emit: ([String]) -> Void) {
             guard scope?.contains(r.unit_id) ?? true else { return }
-            let time = localTime(r.created_ms)
-            let short = String(r.id.uuidString.prefix(8))
+            let prefix = [String(r.id.uuidString.prefix(8)), localTime(r.created_ms), codes[r.unit_id] ?? "", r.field ?? "", r.channel, r.status]
             let answers = AnswerCodec.decode(r.answers)
             for key in answers.keys.sorted() {
+                for v in answers[key] ?? [] { emit(prefix + [key, v, labels[key]?[v] ?? ""]) }
+            }
+        }
+        /// The CSV fast path: the six cells a response's lines share are escaped once, option values and labels
+        /// once per questionnaire; only free text is escaped per line.
+        let escapedOptions: [String: [String: String]] = labels.mapValues { m in
+            Dictionary(uniqueKeysWithValues: m.map { ($0.key, CSVCodec.cell($0.key) + "," + CSVCodec.cell($0.value)) })
+        }
+        @Sendable func csvLines(_ r: Row, into buffer: inout ByteBuffer) {
+            guard scope?.contains(r.unit_id) ?? true else { return }
+            let prefix = [String(r.id.uuidString.prefix(8)), localTime(r.created_ms), codes[r.unit_id] ?? "", r.field ?? "", r.channel, r.status]
+                .map(CSVCodec.cell).joined(separator: ",") + ","
+            let answers = AnswerCodec.decode(r.answers)
+            for key in answers.keys.sorted() {
+                let escapedKey = CSVCodec.cell(key) + ","
                 for v in answers[key] ?? [] {
-                    emit([short, time, codes[r.unit_id] ?? "", r.field ?? "", r.channel, r.status, key, v, labels[key]?[v] ?? ""])
+                    buffer.writeString(prefix)
+                    buffer.writeString(escapedKey)
+                    buffer.writeString(escapedOptions[key]?[v] ?? (CSVCodec.cell(v) + ","))
+                    buffer.writeString("\r\n")
                 }
             }
         }
@@ -89,7 +106,7 @@ enum SurveyExports {
                     var after: (Int64, UUID)?
                     while true {
                         let rows = try await page(after: after, limit: 2_000)
-                        for r in rows { lines(r) { buffer.writeString(CSVCodec.line($0)) } }
+                        for r in rows { csvLines(r, into: &buffer) }
                         if buffer.readableBytes > 128 * 1024 || rows.isEmpty {
                             try await writer.write(.buffer(buffer))
                             buffer = ByteBufferAllocator().buffer(capacity: 256 * 1024)

@@ -58,6 +58,8 @@ enum SubmitOutcome: Sendable, Equatable {
     case refused
     /// The receipt code is unknown or was used already.
     case receiptInvalid
+    /// The campaign was closed (checked inside the transaction that would store the answer).
+    case closed
 }
 
 /// Group commit for public responses: concurrent submissions wait together and are written in one transaction,
@@ -147,6 +149,7 @@ enum SurveyStore {
     private struct KeyRow: Decodable { let submission_key: String }
     private struct SourceRow: Decodable { let fingerprint: String, n: Int, last_ms: Int64 }
     private struct IDRow: Decodable { let id: UUID }
+    private struct StatusRow: Decodable { let status: String }
 
     static func month(_ ms: Int64) -> String {
         let d = CivilDate.today(now: Date(timeIntervalSince1970: Double(ms) / 1000))
@@ -167,6 +170,16 @@ enum SurveyStore {
 
         for (campaignID, indices) in Dictionary(grouping: batch.indices, by: { batch[$0].campaignID }) {
             let items = indices.map { batch[$0] }
+            // Pages and points are cached for a few seconds; whether the campaign still takes answers is decided
+            // here, in the transaction (public answers need it open; paper forms need it no longer a draft).
+            let status = try await sql.raw("SELECT status FROM survey_campaigns WHERE id = \(bind: campaignID)").first(decoding: StatusRow.self)
+                .flatMap { SurveyCampaign.Status(rawValue: $0.status) }
+            var accepting: [Int] = []
+            for i in indices {
+                let ok = batch[i].enteredBy == nil ? status == .open : (status == .open || status == .closed)
+                if ok { accepting.append(i) } else { outcomes[i] = .closed }
+            }
+            if accepting.isEmpty { continue }
             // Answers stored already under the same keys (a resent form) keep the first one.
             let keys: [any Encodable & Sendable] = Array(Set(items.map(\.submissionKey)))
             var seen = Set(try await sql.raw("SELECT submission_key FROM survey_responses WHERE campaign_id = \(bind: campaignID) AND submission_key IN (\(binds: keys))")
@@ -184,7 +197,7 @@ enum SurveyStore {
                     recent[r.fingerprint] = (r.n, r.last_ms)
                 }
             }
-            for i in indices {
+            for i in accepting {
                 let r = batch[i]
                 if seen.contains(r.submissionKey) {
                     outcomes[i] = .duplicate
@@ -289,6 +302,37 @@ enum SurveyService {
             channels: r.channels.split(separator: ",").compactMap { SurveyChannel(rawValue: String($0)) },
             fields: r.fields.split(separator: ",").map(String.init), receiptsRequired: r.receipts_required, startsOn: r.starts_on, endsOn: r.ends_on,
             rules: IntegrityRules(windowSeconds: r.window_seconds, quarantineAfter: r.quarantine_after, refuseAfter: r.refuse_after, kioskMinSeconds: r.kiosk_min_seconds))
+    }
+
+    private struct CachedPoint {
+        let point: PointInfo
+        let fields: [(code: String, name: String)]
+        let expires: ContinuousClock.Instant
+    }
+
+    private static let pointCache = Mutex<[String: CachedPoint]>([:])
+    /// How long a public page trusts what it read about a point (campaign status, fields). The writer checks the
+    /// campaign's status again inside its transaction, so a closed campaign takes nothing even within this time.
+    static let pointTTL: Duration = .seconds(5)
+
+    /// The point behind a public token and the names of its campaign's service fields, read at most once per
+    /// `pointTTL` per process (every answer of a busy counter would otherwise read them again).
+    static func publicPoint(token: String, on db: any Database) async throws -> (PointInfo, [(code: String, name: String)])? {
+        let now = ContinuousClock.now
+        if let c = pointCache.withLock({ $0[token] }), c.expires > now { return (c.point, c.fields) }
+        guard let p = try await point(token: token, on: db) else { return nil }
+        let fields = try await fieldNames(p.fields, on: db)
+        pointCache.withLock { cache in
+            if cache.count > 20_000 { cache.removeAll() }
+            cache[token] = CachedPoint(point: p, fields: fields, expires: now + pointTTL)
+        }
+        return (p, fields)
+    }
+
+    static func fieldNames(_ codes: [String], on db: any Database) async throws -> [(code: String, name: String)] {
+        guard !codes.isEmpty else { return [] }
+        let all = try await SurveyField.query(on: db).sort(\.$sort).all()
+        return all.filter { codes.contains($0.code) }.map { ($0.code, $0.name) }
     }
 
     static func point(token: String, on db: any Database) async throws -> PointInfo? {

@@ -122,6 +122,11 @@ public enum CSVCodec {
         return out
     }
 
+    /// One cell as it appears in a line (formula guard, then quoting), for exports that assemble lines themselves.
+    public static func cell(_ value: String) -> String {
+        quotedIfNeeded(FormulaGuard.neutralise(value))
+    }
+
     private static func quotedIfNeeded(_ cell: String) -> String {
         // ';' is quoted too: Excel set to a Vietnamese locale splits on ';', and a quoted field survives that.
         let needsQuotes = cell.utf8.contains { $0 == comma || $0 == quote || $0 == cr || $0 == lf || $0 == semicolon }
