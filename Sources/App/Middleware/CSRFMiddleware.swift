@@ -36,6 +36,9 @@ struct CSRFMiddleware: AsyncMiddleware {
             // The future-based collect stores the body on the request (the AsyncSequence one would consume it).
             _ = try await req.body.collect(max: req.application.config.maxUploadBytes + 64 * 1024).get()
         }
+        if req.headers.contentType == .urlEncodedForm, let body = req.body.string {
+            return FormBody.value(fieldName, in: body)
+        }
         return try? req.content.get(String.self, at: fieldName)
     }
 

@@ -81,15 +81,16 @@ enum SurveyExports {
             guard scope?.contains(r.unit_id) ?? true else { return }
             let prefix = [String(r.id.uuidString.prefix(8)), localTime(r.created_ms), codes[r.unit_id] ?? "", r.field ?? "", r.channel, r.status]
                 .map(CSVCodec.cell).joined(separator: ",") + ","
-            let answers = AnswerCodec.decode(r.answers)
-            for key in answers.keys.sorted() {
-                let escapedKey = CSVCodec.cell(key) + ","
-                for v in answers[key] ?? [] {
-                    buffer.writeString(prefix)
-                    buffer.writeString(escapedKey)
-                    buffer.writeString(escapedOptions[key]?[v] ?? (CSVCodec.cell(v) + ","))
-                    buffer.writeString("\r\n")
+            var lastKey = "", escapedKey = ""
+            AnswerCodec.forEach(r.answers) { key, v in
+                if key != lastKey {
+                    lastKey = key
+                    escapedKey = CSVCodec.cell(key) + ","
                 }
+                buffer.writeString(prefix)
+                buffer.writeString(escapedKey)
+                buffer.writeString(escapedOptions[key]?[v] ?? (CSVCodec.cell(v) + ","))
+                buffer.writeString("\r\n")
             }
         }
         _ = sql

@@ -103,13 +103,65 @@ public enum AnswerCodec {
 
     public static func decode(_ s: String) -> [String: [String]] {
         var out: [String: [String]] = [:]
-        for line in s.split(separator: "\n", omittingEmptySubsequences: true) {
-            guard let tab = line.firstIndex(of: "\t") else { continue }
-            let key = unescape(line[..<tab])
-            let rest = line[line.index(after: tab)...]
-            out[key] = rest.split(separator: valueSeparator, omittingEmptySubsequences: false).map(unescape)
-        }
+        forEach(s) { key, value in out[key, default: []].append(value) }
         return out
+    }
+
+    /// Calls `body` with each (key, value) in stored order (keys sorted, values as given), scanning the UTF-8
+    /// bytes once: an export reads millions of these.
+    public static func forEach(_ s: String, _ body: (String, String) -> Void) {
+        var s = s
+        s.withUTF8 { bytes in
+            var i = 0
+            let n = bytes.count
+            while i < n {
+                var tab = i
+                while tab < n && bytes[tab] != 0x09 && bytes[tab] != 0x0A { tab += 1 }
+                guard tab < n, bytes[tab] == 0x09 else {
+                    i = tab + 1
+                    continue
+                }
+                let key = text(bytes, i, tab)
+                var start = tab + 1
+                var j = start
+                while true {
+                    if j == n || bytes[j] == 0x0A || bytes[j] == 0x1F {
+                        body(key, text(bytes, start, j))
+                        if j == n || bytes[j] == 0x0A { break }
+                        start = j + 1
+                    }
+                    j += 1
+                }
+                i = j + 1
+            }
+        }
+    }
+
+    private static func text(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> String {
+        let slice = UnsafeBufferPointer(rebasing: bytes[from..<to])
+        guard slice.contains(0x25) else { return String(decoding: slice, as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(slice.count)
+        var k = 0
+        while k < slice.count {
+            if slice[k] == 0x25, k + 2 < slice.count, let h = hexValue(slice[k + 1]), let l = hexValue(slice[k + 2]) {
+                out.append(h << 4 | l)
+                k += 3
+            } else {
+                out.append(slice[k])
+                k += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func hexValue(_ b: UInt8) -> UInt8? {
+        switch b {
+        case 0x30...0x39: b - 0x30
+        case 0x41...0x46: b - 0x41 + 10
+        case 0x61...0x66: b - 0x61 + 10
+        default: nil
+        }
     }
 
     static func escape(_ s: String) -> String {
@@ -128,8 +180,4 @@ public enum AnswerCodec {
         return out
     }
 
-    static func unescape(_ s: Substring) -> String {
-        guard s.contains("%") else { return String(s) }
-        return String(s).removingPercentEncoding ?? String(s)
-    }
 }

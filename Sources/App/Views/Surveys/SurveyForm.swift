@@ -28,16 +28,8 @@ enum SurveyForm {
 
     static let honeypotName = "website"
 
-    /// Reads an `application/x-www-form-urlencoded` body, keeping repeated names (checkboxes).
-    static func pairs(_ body: String) -> [(String, String)] {
-        body.split(separator: "&", omittingEmptySubsequences: true).prefix(2_000).map { part in
-            let kv = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func dec(_ s: Substring) -> String {
-                String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-            }
-            return (dec(kv[0]), kv.count > 1 ? dec(kv[1]) : "")
-        }
-    }
+    /// Reads the form body, keeping repeated names (checkboxes).
+    static func pairs(_ body: String) -> [(String, String)] { FormBody.pairs(body) }
 
     static func parse(_ req: Request) -> Submitted {
         var s = Submitted()
