@@ -10,7 +10,7 @@ struct InputSanityMiddleware: AsyncMiddleware {
         }
         if request.headers.contentType == .urlEncodedForm {
             if request.body.data == nil { _ = try await request.body.collect(max: 1024 * 1024).get() }
-            if let body = request.body.data, Self.containsNUL(body.getString(at: body.readerIndex, length: body.readableBytes) ?? "") {
+            if let body = request.body.data, body.withUnsafeReadableBytes({ Self.containsNUL(bytes: $0) }) {
                 throw Abort(.badRequest)
             }
         }
@@ -18,6 +18,20 @@ struct InputSanityMiddleware: AsyncMiddleware {
     }
 
     static func containsNUL(_ s: String) -> Bool {
-        s.utf8.contains(0) || s.range(of: "%00", options: .caseInsensitive) != nil
+        var s = s
+        return s.withUTF8 { containsNUL(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// A NUL byte, or its escape `%00`, in one pass over the bytes (public survey answers pass here thousands a second).
+    static func containsNUL(bytes: UnsafeRawBufferPointer) -> Bool {
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            let b = bytes[i]
+            if b == 0 { return true }
+            if b == 0x25, i + 2 < n, bytes[i + 1] == 0x30, bytes[i + 2] == 0x30 { return true }
+            i += 1
+        }
+        return false
     }
 }

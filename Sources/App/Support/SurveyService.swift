@@ -317,9 +317,10 @@ enum SurveyService {
 
     /// The point behind a public token and the names of its campaign's service fields, read at most once per
     /// `pointTTL` per process (every answer of a busy counter would otherwise read them again).
-    static func publicPoint(token: String, on db: any Database) async throws -> (PointInfo, [(code: String, name: String)])? {
+    static func publicPoint(token: String, on lazyDB: @autoclosure () -> any Database) async throws -> (PointInfo, [(code: String, name: String)])? {
         let now = ContinuousClock.now
         if let c = pointCache.withLock({ $0[token] }), c.expires > now { return (c.point, c.fields) }
+        let db = lazyDB()
         guard let p = try await point(token: token, on: db) else { return nil }
         let fields = try await fieldNames(p.fields, on: db)
         pointCache.withLock { cache in
@@ -349,9 +350,9 @@ enum SurveyService {
     private static let cache = Mutex<[UUID: Questionnaire]>([:])
 
     /// A published questionnaire, parsed once per process (published versions are immutable).
-    static func questionnaire(_ id: UUID, on db: any Database) async throws -> Questionnaire {
+    static func questionnaire(_ id: UUID, on lazyDB: @autoclosure () -> any Database) async throws -> Questionnaire {
         if let q = cache.withLock({ $0[id] }) { return q }
-        guard let m = try await SurveyQuestionnaire.find(id, on: db) else { throw AppError.notFound }
+        guard let m = try await SurveyQuestionnaire.find(id, on: lazyDB()) else { throw AppError.notFound }
         let q = try m.questionnaire()
         if m.status != .draft { cache.withLock { $0[id] = q } }
         return q
@@ -363,8 +364,9 @@ enum SurveyService {
     private static let saltCache = Mutex<String?>(nil)
 
     /// The installation's secret salt (shared by every app server through the database, made on first use).
-    static func salt(on db: any Database) async throws -> String {
+    static func salt(on lazyDB: @autoclosure () -> any Database) async throws -> String {
         if let s = saltCache.withLock({ $0 }) { return s }
+        let db = lazyDB()
         if let row = try await ProvinceSetting.find(saltKey, on: db) {
             saltCache.withLock { $0 = row.json }
             return row.json

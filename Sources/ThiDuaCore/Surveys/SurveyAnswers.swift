@@ -54,13 +54,20 @@ public struct SurveyAnswers: Sendable, Equatable {
         return shown
     }
 
+    /// Trims white space at both ends; most answers are option codes with none, and skip Foundation entirely.
+    static func trimmed(_ s: String) -> String {
+        guard let first = s.first, let last = s.last else { return s }
+        if !first.isWhitespace && !last.isWhitespace { return s }
+        return s.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// Checks every answer; on success keeps only trimmed, non-empty answers to visible questions.
     public static func check(_ questionnaire: Questionnaire, _ raw: [String: [String]]) -> Result<SurveyAnswers, SurveyAnswersFailure> {
         var problems: [Problem] = []
         if raw.count > 500 || raw.values.contains(where: { $0.count > 100 }) { return .failure(SurveyAnswersFailure(problems: [.tooManyAnswers])) }
         var cleaned: [String: [String]] = [:]
         for (k, vs) in raw {
-            let kept = vs.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+            let kept = vs.map(trimmed).filter { !$0.isEmpty }
             if !kept.isEmpty { cleaned[k] = kept }
         }
         let shown = visibility(questionnaire, cleaned)
