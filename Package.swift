@@ -51,7 +51,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "thidua",
-            dependencies: ["App"],
+            dependencies: ["App", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         // Benchmarks of the domain library (release build): `swift run -c release thidua-bench`.

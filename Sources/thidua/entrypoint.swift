@@ -1,9 +1,15 @@
 import App
+import NIOCore
+import NIOPosix
 import Vapor
 
 @main
 enum Entrypoint {
     static func main() async throws {
+        // Swift concurrency runs on NIO's event loops instead of a second thread pool: an async handler no longer
+        // hops threads twice per request (public survey answers spent most of their CPU in those hops). Code that
+        // blocks runs on the thread pool (SQLite, bcrypt), never on this executor.
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         var env = try Environment.detect()
         try LoggingSystem.bootstrap(from: &env) { level in
             LogFormat.handlerFactory(level: level)
