@@ -77,6 +77,7 @@ final class SurveyWriter: Sendable {
     private let state = Mutex(State())
     private let database: @Sendable () -> any Database
     static let maxBatch = 400
+    static let trace = ProcessInfo.processInfo.environment["THIDUA_TRACE_SURVEY_WRITER"] == "1"
 
     init(database: @escaping @Sendable () -> any Database) {
         self.database = database
@@ -108,7 +109,9 @@ final class SurveyWriter: Sendable {
             }
             if batch.isEmpty { return }
             do {
+                let started = ContinuousClock.now
                 let outcomes = try await SurveyStore.write(batch.map(\.response), on: database())
+                if Self.trace { FileHandle.standardError.write(Data("writer batch=\(batch.count) took=\(ContinuousClock.now - started)\n".utf8)) }
                 for (job, o) in zip(batch, outcomes) { job.done.resume(returning: o) }
             } catch {
                 // One bad row must not fail its neighbours: retry them one by one.
@@ -146,10 +149,8 @@ enum SurveyStore {
         "s_feedback", "n_feedback", "w_sum_e4", "w_count",
     ]
 
-    private struct KeyRow: Decodable { let submission_key: String }
-    private struct SourceRow: Decodable { let fingerprint: String, n: Int, last_ms: Int64 }
     private struct IDRow: Decodable { let id: UUID }
-    private struct StatusRow: Decodable { let status: String }
+    private struct BatchFactRow: Decodable { let kind: String, k: String, n: Int, last_ms: Int64 }
 
     static func month(_ ms: Int64) -> String {
         let d = CivilDate.today(now: Date(timeIntervalSince1970: Double(ms) / 1000))
@@ -172,31 +173,40 @@ enum SurveyStore {
             let items = indices.map { batch[$0] }
             // Pages and points are cached for a few seconds; whether the campaign still takes answers is decided
             // here, in the transaction (public answers need it open; paper forms need it no longer a draft).
-            let status = try await sql.raw("SELECT status FROM survey_campaigns WHERE id = \(bind: campaignID)").first(decoding: StatusRow.self)
-                .flatMap { SurveyCampaign.Status(rawValue: $0.status) }
+            // One round trip for what the batch must know (each statement costs a hop between the event loop and
+            // the database thread, and the batch holds the write lock meanwhile): the campaign's status, keys
+            // already stored (a resent form keeps its first answer) and recent answers per source (flood rules).
+            let rules = items[0].rules
+            let since = (items.map(\.createdMs).min() ?? 0) - Int64(rules.windowSeconds) * 1000
+            let keys: [any Encodable & Sendable] = Array(Set(items.map(\.submissionKey)))
+            let sources: [any Encodable & Sendable] = Array(Set(items.filter { $0.enteredBy == nil }.map(\.fingerprint)))
+            var query: SQLQueryString = """
+                SELECT 's' AS kind, status AS k, CAST(0 AS BIGINT) AS n, CAST(0 AS BIGINT) AS last_ms FROM survey_campaigns WHERE id = \(bind: campaignID) \
+                UNION ALL SELECT 'd', submission_key, CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM survey_responses \
+                WHERE campaign_id = \(bind: campaignID) AND submission_key IN (\(binds: keys))
+                """
+            if !sources.isEmpty {
+                query += """
+                     UNION ALL SELECT 'f', fingerprint, CAST(COUNT(*) AS BIGINT), CAST(MAX(created_ms) AS BIGINT) FROM survey_responses \
+                    WHERE campaign_id = \(bind: campaignID) AND fingerprint IN (\(binds: sources)) AND created_ms >= \(bind: since) GROUP BY fingerprint
+                    """
+            }
+            var status: SurveyCampaign.Status?
+            var seen: Set<String> = []
+            var recent: [String: (n: Int, last: Int64)] = [:]
+            for row in try await sql.raw(query).all(decoding: BatchFactRow.self) {
+                switch row.kind {
+                case "s": status = SurveyCampaign.Status(rawValue: row.k)
+                case "d": seen.insert(row.k)
+                default: recent[row.k] = (row.n, row.last_ms)
+                }
+            }
             var accepting: [Int] = []
             for i in indices {
                 let ok = batch[i].enteredBy == nil ? status == .open : (status == .open || status == .closed)
                 if ok { accepting.append(i) } else { outcomes[i] = .closed }
             }
             if accepting.isEmpty { continue }
-            // Answers stored already under the same keys (a resent form) keep the first one.
-            let keys: [any Encodable & Sendable] = Array(Set(items.map(\.submissionKey)))
-            var seen = Set(try await sql.raw("SELECT submission_key FROM survey_responses WHERE campaign_id = \(bind: campaignID) AND submission_key IN (\(binds: keys))")
-                .all(decoding: KeyRow.self).map(\.submission_key))
-            // Recent answers from the same sources, for the flood and burst rules.
-            let rules = items[0].rules
-            let since = (items.map(\.createdMs).min() ?? 0) - Int64(rules.windowSeconds) * 1000
-            let sources: [any Encodable & Sendable] = Array(Set(items.filter { $0.enteredBy == nil }.map(\.fingerprint)))
-            var recent: [String: (n: Int, last: Int64)] = [:]
-            if !sources.isEmpty {
-                for r in try await sql.raw("""
-                    SELECT fingerprint, CAST(COUNT(*) AS BIGINT) AS n, CAST(MAX(created_ms) AS BIGINT) AS last_ms FROM survey_responses \
-                    WHERE campaign_id = \(bind: campaignID) AND fingerprint IN (\(binds: sources)) AND created_ms >= \(bind: since) GROUP BY fingerprint
-                    """).all(decoding: SourceRow.self) {
-                    recent[r.fingerprint] = (r.n, r.last_ms)
-                }
-            }
             for i in accepting {
                 let r = batch[i]
                 if seen.contains(r.submissionKey) {
