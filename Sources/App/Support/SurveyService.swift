@@ -77,6 +77,7 @@ final class SurveyWriter: Sendable {
     private let state = Mutex(State())
     private let database: @Sendable () -> any Database
     static let maxBatch = 400
+    /// THIDUA_TRACE_SURVEY_WRITER=1 prints each batch's size and duration to standard error (tuning aid).
     static let trace = ProcessInfo.processInfo.environment["THIDUA_TRACE_SURVEY_WRITER"] == "1"
 
     init(database: @escaping @Sendable () -> any Database) {
@@ -254,7 +255,7 @@ enum SurveyStore {
                 let r = batch[row.index]
                 func t(_ f: SIPASFactor) -> SatisfactionTally { r.tallies[f] ?? SatisfactionTally() }
                 let values: [any Encodable & Sendable] = [
-                    UUID(), r.campaignID, r.pointID, r.unitID, r.field, r.channel.rawValue, row.status.rawValue, row.reason?.rawValue,
+                    UUID.timeOrdered(ms: r.createdMs), r.campaignID, r.pointID, r.unitID, r.field, r.channel.rawValue, row.status.rawValue, row.reason?.rawValue,
                     AnswerCodec.encode(r.answers.values), r.fingerprint, r.submissionKey, r.receiptCode, r.enteredBy, r.createdMs, month(r.createdMs),
                     t(.access).satisfied, t(.access).answered, t(.procedure).satisfied, t(.procedure).answered,
                     t(.official).satisfied, t(.official).answered, t(.result).satisfied, t(.result).answered,
@@ -530,5 +531,22 @@ enum SurveyCriterionFeed {
             out[r.criterion_code, default: [:]][r.unit_id] = .weighted(sum: Points(e4: r.w_sum), count: r.w_count)
         }
         return out
+    }
+}
+
+extension UUID {
+    /// A version-7 UUID (RFC 9562): 48 bits of Unix milliseconds, then random bits. Stored as 16 bytes, such ids
+    /// sort by time, so a table's primary-key index grows at its end instead of being written all over (each
+    /// page a commit touches is written to the WAL and synced: random keys multiplied the bytes per commit).
+    static func timeOrdered(ms: Int64) -> UUID {
+        var b = [UInt8](repeating: 0, count: 16)
+        let t = UInt64(max(0, ms))
+        for i in 0..<6 { b[i] = UInt8((t >> UInt64(8 * (5 - i))) & 0xFF) }
+        var rng = SystemRandomNumberGenerator()
+        let r1 = rng.next() as UInt64, r2 = rng.next() as UInt64
+        for i in 6..<16 { b[i] = UInt8(((i < 14 ? r1 : r2) >> UInt64(8 * (i % 8))) & 0xFF) }
+        b[6] = 0x70 | (b[6] & 0x0F)
+        b[8] = 0x80 | (b[8] & 0x3F)
+        return UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
     }
 }

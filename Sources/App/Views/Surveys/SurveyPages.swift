@@ -47,7 +47,7 @@ enum SurveyPages {
     static func hiddenFields(_ ctx: PageContext, _ s: SurveyForm.Submitted) -> HTMLNode {
         .fragment([
             Layout.csrfField(ctx),
-            H.input(.type("hidden"), .name("_key"), .value(s.key ?? UUID().uuidString)),
+            H.input(.type("hidden"), .name("_key"), .value(s.key ?? UUID.timeOrdered(ms: Int64(Date().timeIntervalSince1970 * 1000)).uuidString)),
             H.input(.type("hidden"), .name("_t"), .value(String(Int64(Date().timeIntervalSince1970 * 1000)))),
         ])
     }
