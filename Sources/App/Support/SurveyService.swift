@@ -159,7 +159,12 @@ enum SurveyStore {
     }
 
     static func write(_ batch: [IncomingResponse], on db: any Database) async throws -> [SubmitOutcome] {
-        try await db.transaction { tx in
+        if let sql = db as? any SQLDatabase, sql.dialect.name == "sqlite" {
+            // Per connection, so on every batch (no I/O): checkpoints run inside commits, and with every index page an
+            // answer touches going to the WAL, the default (every 1,000 pages, ~10 batches) stalled commits often.
+            try await sql.raw("PRAGMA wal_autocheckpoint = 8000").run()
+        }
+        return try await db.transaction { tx in
             try await write(batch, tx: tx)
         }
     }
