@@ -73,6 +73,10 @@ import VaporTesting
             #expect(try await EmulationBlock.query(on: app.db).filter(\.$year == 2026).count() == 7)
             // The PAR Index demo: a published 2025 cycle and a 2026 cycle open for self-assessment.
             #expect(try await IndexPublication.query(on: app.db).count() == 1)
+            // Surveys: a closed past campaign and an open current one, both with answers (some held for review).
+            let campaigns = try await SurveyCampaign.query(on: app.db).sort(\.$year).all()
+            #expect(campaigns.map(\.status) == [.closed, .open])
+            for c in campaigns { #expect(try await SurveyStore.count(campaign: try c.requireID(), on: app.db) > 300) }
             #expect(try await IndexCycle.query(on: app.db).filter(\.$year == 2026).first()?.phase == .selfAssessment)
             #expect(try await IndexAssessment.query(on: app.db).count() > 100)
             #expect(try await UnitSuccession.query(on: app.db).count() > 10)

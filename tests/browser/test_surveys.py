@@ -149,3 +149,21 @@ def test_paper_entry_results_and_exports(page: Page, tmp_path) -> None:
     assert rows[0][:3] == ["Mã phiếu", "Thời điểm", "Mã"]
     assert any(r[5] == "accepted" and r[4] == "paper" for r in rows[1:])
     assert any(r[7] == "<b>Cảm ơn</b> cán bộ" for r in rows[1:])
+
+
+def test_builder_quarantine_and_settings_pages(page: Page) -> None:
+    """The office's other pages: the questionnaire (read-only once published), answers held for review with their
+    reasons, and the province's targets; a bad target is refused with a reason."""
+    login(page, *CCHC)
+    goto(page, "/surveys")
+    click_and_wait(page, page.get_by_role("link", name=re.compile("Phiếu khảo sát sự hài lòng")).first)
+    assert "không sửa được" in main_text(page)
+    goto(page, "/surveys")
+    click_and_wait(page, page.get_by_role("link", name=re.compile("năm 2026")))
+    click_and_wait(page, page.get_by_role("link", name="Phiếu cần xem xét"))
+    assert "Gửi dồn dập từ một thiết bị" in main_text(page)
+    goto(page, "/surveys/settings")
+    page.fill("#f-ty-2", "2028")
+    page.fill("#f-tp-2", "150")
+    click_and_wait(page, page.get_by_role("button", name="Lưu"), status=400)
+    assert "Mục tiêu không hợp lệ" in main_text(page)

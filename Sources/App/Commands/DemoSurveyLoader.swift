@@ -50,14 +50,16 @@ enum DemoSurveyLoader {
                 try await q.create(on: tx)
                 audit.created(q)
             }
-            for (year, status, count, months) in [(2025, SurveyCampaign.Status.closed, 420, 1...12), (today.year, .open, 900, 1...max(1, today.month))] {
+            for (year, count, months) in [(2025, 420, 1...12), (today.year, 900, 1...max(1, today.month))] {
                 let c = SurveyCampaign()
                 c.title = "Khảo sát sự hài lòng của người dân, tổ chức năm \(year)"
                 c.$questionnaire.id = try sipas.requireID()
                 c.year = year
                 c.startsOn = "\(year)-01-01"
                 c.endsOn = "\(year)-12-31"
-                c.statusRaw = status.rawValue
+                // Open while the answers go in (the writer takes public answers only for open campaigns), closed
+                // afterwards if it belongs to a past year.
+                c.statusRaw = SurveyCampaign.Status.open.rawValue
                 c.channelsRaw = SurveyChannel.allCases.map(\.rawValue).joined(separator: ",")
                 c.fieldsRaw = fields.joined(separator: ",")
                 c.receiptsRequired = false
@@ -100,6 +102,16 @@ enum DemoSurveyLoader {
             }
             for chunk in stride(from: 0, to: batch.count, by: 300) {
                 _ = try await SurveyStore.write(Array(batch[chunk..<min(batch.count, chunk + 300)]), on: db)
+            }
+            if c.year < today.year {
+                let id = try c.requireID()
+                try await db.writing(as: actor, reason: "demo data") { tx, audit in
+                    guard let fresh = try await SurveyCampaign.find(id, on: tx) else { return }
+                    let before = fresh.auditSnapshot
+                    fresh.statusRaw = SurveyCampaign.Status.closed.rawValue
+                    try await fresh.update(on: tx)
+                    audit.updated(fresh, before: before)
+                }
             }
         }
     }
