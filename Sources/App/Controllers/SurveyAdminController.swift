@@ -150,8 +150,8 @@ enum SurveyAdminController {
             var next = q
             next.questions.append(question)
             // Only the problems of the new question are the builder's to report; an unfinished draft may have others.
-            let before = Set(q.validate().map(\.description) + q.validate().map { "\($0)" })
-            let problems = next.validate().filter { !before.contains("\($0)") && $0 != .noQuestions }
+            let before = q.validate()
+            let problems = next.validate().filter { !before.contains($0) && $0 != .noQuestions }
             if problems.isEmpty {
                 q = next
             } else {

@@ -37,9 +37,16 @@ enum SurveyPublicController {
             return SurveyPages.closed(req.pageContext, p).response(status: p.status == .open && p.channels.contains(channel) ? .ok : .notFound)
         }
         let q = try await SurveyService.questionnaire(p.questionnaireID, on: req.db)
+        return page(req, p, q, fields, channel, SurveyForm.Submitted(), [], .ok)
+    }
+
+    /// The questionnaire page of one point and channel, blank or with what was sent and why it was refused.
+    static func page(_ req: Request, _ p: SurveyService.PointInfo, _ q: Questionnaire, _ fields: [(code: String, name: String)],
+                     _ channel: SurveyChannel, _ submitted: SurveyForm.Submitted, _ problems: [SurveyForm.Problem],
+                     _ status: HTTPResponseStatus) -> Response {
         let action = channel == .kiosk ? SurveyURL.kiosk(p.token) : SurveyURL.respond(p.token)
         return SurveyPages.respond(req.pageContext, point: p, questionnaire: q, fields: fields, channel: channel, action: action,
-                                   submitted: SurveyForm.Submitted(), problems: []).response()
+                                   submitted: submitted, problems: problems).response(status: status)
     }
 
     @Sendable static func submit(req: Request) async throws -> Response {
@@ -63,10 +70,8 @@ enum SurveyPublicController {
         case .success(let a): answers = a
         case .failure(let f): problems += f.problems.map { SurveyForm.Problem.answer($0) }
         }
-        let action = channel == .kiosk ? SurveyURL.kiosk(p.token) : SurveyURL.respond(p.token)
         guard problems.isEmpty, let answers else {
-            return SurveyPages.respond(req.pageContext, point: p, questionnaire: q, fields: fields, channel: channel, action: action,
-                                       submitted: submitted, problems: problems).response(status: .badRequest)
+            return page(req, p, q, fields, channel, submitted, problems, .badRequest)
         }
         let salt = try await SurveyService.salt(on: req.db)
         let fp = SurveyService.fingerprint(
@@ -84,8 +89,7 @@ enum SurveyPublicController {
         case .closed:
             return SurveyPages.closed(req.pageContext, p).response(status: .gone)
         case .receiptInvalid:
-            return SurveyPages.respond(req.pageContext, point: p, questionnaire: q, fields: fields, channel: channel, action: action,
-                                       submitted: submitted, problems: [.receiptUsed]).response(status: .badRequest)
+            return page(req, p, q, fields, channel, submitted, [.receiptUsed], .badRequest)
         }
     }
 

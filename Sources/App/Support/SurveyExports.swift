@@ -46,7 +46,6 @@ enum SurveyExports {
     }
 
     static func responses(_ req: Request, campaign c: SurveyCampaign, scope: Set<UUID>?, format: String) async throws -> Response {
-        guard let sql = req.db as? any SQLDatabase else { throw AppError.notFound }
         let cid = try c.requireID()
         let q = try await SurveyService.questionnaire(c.$questionnaire.id, on: req.db)
         let points = try await SurveyService.points(campaign: cid, on: req.db)
@@ -93,7 +92,6 @@ enum SurveyExports {
                 buffer.writeString("\r\n")
             }
         }
-        _ = sql
         var headers = HTTPHeaders()
         if format == "csv" {
             headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
