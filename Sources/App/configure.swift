@@ -48,6 +48,8 @@ func configure(_ app: Application, config: AppConfig) async throws {
     let fixedToday = config.fixedToday
     if let d = fixedToday { app.logger.warning("THIDUA_TODAY is set: the server takes \(d.iso) as today (tests and training only)") }
     app.metricSources = [TaskOnTimeMetricSource(today: { fixedToday ?? CivilDate.today() }), SatisfactionMetricSource()]
+    app.storage[SurveyWriterKey.self] = SurveyWriter(database: { app.db }, sqliteFile: config.databaseURL == nil ? config.sqliteFile : nil)
+    app.lifecycle.use(SurveyWriterLifecycle())
     Commands.register(app)
 }
 

@@ -195,4 +195,18 @@ import Testing
         case .failure(let f): #expect(f.problems.contains(.hiddenQuestion("so_lan")) && f.problems.contains(.required("cong_dvc")))
         }
     }
+
+    /// `allows` (used for every answer received) says exactly what `allowedCodes` says, for every question of both
+    /// starters and for near misses (leading zeros, out of range, case, blanks).
+    @Test func allowsAgreesWithAllowedCodes() {
+        let rating = Question(code: "r", kind: .rating, text: "R", scaleMin: 2, scaleMax: 4)
+        for q in SurveyStarters.sipas.questions + SurveyStarters.leadersRating.questions + [rating] {
+            let codes = q.allowedCodes ?? []
+            let probes = Array(codes) + codes.map { "0" + $0 } + codes.map { $0.uppercased() } + codes.map { $0 + " " }
+                + ["", "0", "1", "5", "6", "-1", "+3", "yes", "no", "Yes", "x", "a.b", "99999999999999999999"]
+            for v in probes {
+                #expect(q.allows(v) == codes.contains(v), "\(q.code) \(v)")
+            }
+        }
+    }
 }

@@ -401,7 +401,8 @@ enum SurveyAdminController {
             submissionKey: submitted.key ?? UUID().uuidString, receiptCode: submitted.receipt, enteredBy: user.id, honeypotFilled: false,
             secondsToAnswer: nil, now: noon)
         let outcome = try await req.db.writing(as: user.actor) { tx, audit in
-            let o = try await SurveyStore.write([incoming], tx: tx)[0]
+            guard let sql = tx as? any SQLDatabase else { throw AppError.internalInconsistency("surveys need SQL") }
+            let o = try await SurveyStore.write([incoming], sql: sql)[0]
             if case .stored = o {
                 audit.record(.create, type: "survey_response", id: incoming.submissionKey, before: nil, after: [
                     "campaign": p.campaignID.uuidString, "unit": p.unitCode, "channel": "paper", "date": day.iso,

@@ -9,7 +9,7 @@ struct CSRFMiddleware: AsyncMiddleware {
     static let fieldName = "_csrf"
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let existing = (request.cookies[Self.cookieName]?.string).flatMap { $0.count == 43 ? $0 : nil }
+        let existing = request.cookie(named: Self.cookieName).flatMap { $0.count == 43 ? $0 : nil }
         let token = existing ?? Self.newToken()
         request.csrfToken = token
 
@@ -31,12 +31,12 @@ struct CSRFMiddleware: AsyncMiddleware {
     /// Multipart uploads carry the token in the query string too, so it can be checked before a large body is
     /// read; regular forms carry it in the body.
     static func submittedToken(_ req: Request) async throws -> String? {
-        if let q = try? req.query.get(String.self, at: fieldName) { return q }
+        if let query = req.url.query, let q = FormBody.value(fieldName, in: query) { return q }
         if req.body.data == nil {
             // The future-based collect stores the body on the request (the AsyncSequence one would consume it).
             _ = try await req.body.collect(max: req.application.config.maxUploadBytes + 64 * 1024).get()
         }
-        if req.headers.contentType == .urlEncodedForm, let body = req.body.string {
+        if req.isURLEncodedForm, let body = req.body.string {
             return FormBody.value(fieldName, in: body)
         }
         return try? req.content.get(String.self, at: fieldName)

@@ -8,7 +8,7 @@ struct InputSanityMiddleware: AsyncMiddleware {
         if Self.containsNUL(request.url.query ?? "") || Self.containsNUL(request.url.path) {
             throw Abort(.badRequest)
         }
-        if request.headers.contentType == .urlEncodedForm {
+        if request.isURLEncodedForm {
             if request.body.data == nil { _ = try await request.body.collect(max: 1024 * 1024).get() }
             if let body = request.body.data, body.withUnsafeReadableBytes({ Self.containsNUL(bytes: $0) }) {
                 throw Abort(.badRequest)

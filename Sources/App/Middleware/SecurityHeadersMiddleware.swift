@@ -31,7 +31,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
 /// Language from the `thidua_lang` cookie (set by the language switch); Vietnamese by default.
 struct LanguageMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if let raw = request.cookies["thidua_lang"]?.string, let lang = Lang(rawValue: raw) {
+        if let raw = request.cookie(named: "thidua_lang"), let lang = Lang(rawValue: raw) {
             request.lang = lang
         }
         return try await next.respond(to: request)

@@ -10,7 +10,7 @@ struct SessionAuthMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         var clearCookie = false
-        if let token = request.cookies[Self.cookieName]?.string {
+        if let token = request.cookie(named: Self.cookieName) {
             if let user = try await Self.restore(token: token, request: request) {
                 request.auth.login(user)
             } else {
@@ -83,7 +83,7 @@ struct SessionAuthMiddleware: AsyncMiddleware {
     }
 
     static func end(request: Request) async throws {
-        guard let token = request.cookies[cookieName]?.string else { return }
+        guard let token = request.cookie(named: cookieName) else { return }
         try await UserSession.query(on: request.db).filter(\.$tokenHash == hash(token)).delete()
     }
 }

@@ -1,5 +1,7 @@
 import Fluent
 import Foundation
+import NIOPosix
+import FluentSQLiteDriver
 import SQLKit
 import Synchronization
 import Vapor
@@ -66,6 +68,11 @@ enum SubmitOutcome: Sendable, Equatable {
 /// and each is answered only after that transaction has committed (SQLite in WAL mode with synchronous=FULL:
 /// the commit is on disk). One fsync then carries hundreds of answers instead of one. Nothing here outlives a
 /// request: what is queued is only what is still waiting for its commit, so app servers stay stateless.
+///
+/// On the embedded SQLite the writer has a connection of its own, with its own thread and event loop: a batch's
+/// four statements then don't wait behind page rendering on the shared event loops (each statement is a hop there
+/// and back), and its settings are made once instead of on every batch. SQLite allows one writer at a time
+/// anyway; other writes wait for the batch (the busy handler retries).
 final class SurveyWriter: Sendable {
     typealias Job = (response: IncomingResponse, done: CheckedContinuation<SubmitOutcome, any Error>)
 
@@ -76,12 +83,15 @@ final class SurveyWriter: Sendable {
 
     private let state = Mutex(State())
     private let database: @Sendable () -> any Database
+    private let sqlite: SQLiteWriterConnection?
     static let maxBatch = 400
     /// THIDUA_TRACE_SURVEY_WRITER=1 prints each batch's size and duration to standard error (tuning aid).
     static let trace = ProcessInfo.processInfo.environment["THIDUA_TRACE_SURVEY_WRITER"] == "1"
 
-    init(database: @escaping @Sendable () -> any Database) {
+    /// `sqliteFile`: the embedded database's file, for the writer's own connection; nil on PostgreSQL.
+    init(database: @escaping @Sendable () -> any Database, sqliteFile: String?) {
         self.database = database
+        self.sqlite = sqliteFile.map(SQLiteWriterConnection.init(path:))
     }
 
     func submit(_ r: IncomingResponse) async throws -> SubmitOutcome {
@@ -94,6 +104,11 @@ final class SurveyWriter: Sendable {
             }
             if start { Task { await self.drain() } }
         }
+    }
+
+    private func write(_ batch: [IncomingResponse]) async throws -> [SubmitOutcome] {
+        if let sqlite { return try await sqlite.transaction { try await SurveyStore.write(batch, sql: $0) } }
+        return try await SurveyStore.write(batch, on: database())
     }
 
     private func drain() async {
@@ -111,14 +126,14 @@ final class SurveyWriter: Sendable {
             if batch.isEmpty { return }
             do {
                 let started = ContinuousClock.now
-                let outcomes = try await SurveyStore.write(batch.map(\.response), on: database())
+                let outcomes = try await write(batch.map(\.response))
                 if Self.trace { FileHandle.standardError.write(Data("writer batch=\(batch.count) took=\(ContinuousClock.now - started)\n".utf8)) }
                 for (job, o) in zip(batch, outcomes) { job.done.resume(returning: o) }
             } catch {
                 // One bad row must not fail its neighbours: retry them one by one.
                 for job in batch {
                     do {
-                        let o = try await SurveyStore.write([job.response], on: database())
+                        let o = try await write([job.response])
                         job.done.resume(returning: o[0])
                     } catch {
                         job.done.resume(throwing: error)
@@ -127,16 +142,81 @@ final class SurveyWriter: Sendable {
             }
         }
     }
+
+    /// Closes the writer's own connection (application shutdown).
+    func shutdown() async {
+        await sqlite?.close()
+    }
+}
+
+/// One SQLite connection on its own thread and event loop, opened on first use and kept.
+final class SQLiteWriterConnection: Sendable {
+    private let path: String
+    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    private let threads: NIOThreadPool
+    private let connection = Mutex<SQLiteConnection?>(nil)
+
+    init(path: String) {
+        self.path = path
+        threads = NIOThreadPool(numberOfThreads: 1)
+        threads.start()
+    }
+
+    private func open() async throws -> SQLiteConnection {
+        if let c = connection.withLock({ $0 }) { return c }
+        let c = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, on: group.next()).get()
+        let sql = c.sql()
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
+        try await sql.raw("PRAGMA synchronous=FULL").run()
+        // Checkpoints run inside commits; with every index page an answer touches going to the WAL, the default
+        // (every 1,000 pages, ~10 batches) stalled commits often.
+        try await sql.raw("PRAGMA wal_autocheckpoint = 8000").run()
+        let kept = connection.withLock { current -> SQLiteConnection? in
+            if let current { return current }
+            current = c
+            return nil
+        }
+        if let kept {
+            try? await c.close()
+            return kept
+        }
+        return c
+    }
+
+    /// `BEGIN IMMEDIATE` (the write lock from the start, so the transaction never has to upgrade a read), the body,
+    /// `COMMIT`; rolled back when the body throws.
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let sql = try await open().sql()
+        try await sql.raw("BEGIN IMMEDIATE").run()
+        do {
+            let result = try await body(sql)
+            try await sql.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await sql.raw("ROLLBACK").run()
+            throw error
+        }
+    }
+
+    func close() async {
+        if let c = connection.withLock({ c -> SQLiteConnection? in defer { c = nil }; return c }) { try? await c.close() }
+        try? await threads.shutdownGracefully()
+        try? await group.shutdownGracefully()
+    }
 }
 
 struct SurveyWriterKey: StorageKey { typealias Value = SurveyWriter }
 
+/// Created at configuration, closed at shutdown.
+struct SurveyWriterLifecycle: LifecycleHandler {
+    func shutdownAsync(_ app: Application) async {
+        await app.storage[SurveyWriterKey.self]?.shutdown()
+    }
+}
+
 extension Application {
     var surveyWriter: SurveyWriter {
-        if let w = storage[SurveyWriterKey.self] { return w }
-        let app = self
-        let w = SurveyWriter(database: { app.db })
-        storage[SurveyWriterKey.self] = w
+        guard let w = storage[SurveyWriterKey.self] else { fatalError("configure() installs the survey writer") }
         return w
     }
 }
@@ -158,20 +238,16 @@ enum SurveyStore {
         return String(d.iso.prefix(7))
     }
 
+    /// In a transaction of the database's own (PostgreSQL, tests).
     static func write(_ batch: [IncomingResponse], on db: any Database) async throws -> [SubmitOutcome] {
-        if let sql = db as? any SQLDatabase, sql.dialect.name == "sqlite" {
-            // Per connection, so on every batch (no I/O): checkpoints run inside commits, and with every index page an
-            // answer touches going to the WAL, the default (every 1,000 pages, ~10 batches) stalled commits often.
-            try await sql.raw("PRAGMA wal_autocheckpoint = 8000").run()
-        }
-        return try await db.transaction { tx in
-            try await write(batch, tx: tx)
+        try await db.transaction { tx in
+            guard let sql = tx as? any SQLDatabase else { throw AppError.internalInconsistency("surveys need SQL") }
+            return try await write(batch, sql: sql)
         }
     }
 
     /// Inside a transaction: returns one outcome per response, in order.
-    static func write(_ batch: [IncomingResponse], tx: any Database) async throws -> [SubmitOutcome] {
-        guard let sql = tx as? any SQLDatabase else { throw AppError.internalInconsistency("surveys need SQL") }
+    static func write(_ batch: [IncomingResponse], sql: any SQLDatabase) async throws -> [SubmitOutcome] {
         var outcomes = [SubmitOutcome?](repeating: nil, count: batch.count)
         var rows: [(index: Int, status: ResponseStatus, reason: QuarantineReason?)] = []
 

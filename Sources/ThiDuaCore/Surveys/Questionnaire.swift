@@ -115,6 +115,19 @@ public struct Question: Codable, Sendable, Equatable {
         }
     }
 
+    /// Whether `value` is one of `allowedCodes`, without building the set (checked for every answer received).
+    public func allows(_ value: String) -> Bool {
+        switch kind {
+        case .single, .multiple, .matrix: return options.contains { $0.code == value }
+        case .yesNo: return value == "yes" || value == "no"
+        case .rating:
+            guard let n = Int(value), String(n) == value else { return false }
+            let low = scaleMin ?? 1
+            return low <= n && n <= max(low, scaleMax ?? 5)
+        case .shortText, .longText: return false
+        }
+    }
+
     /// The longest text accepted: the question's own limit, at most 2,000 (long) or 200 (short) characters.
     public var textLimit: Int {
         let cap = kind == .longText ? 2_000 : 200

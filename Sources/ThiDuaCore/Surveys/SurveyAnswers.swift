@@ -71,11 +71,16 @@ public struct SurveyAnswers: Sendable, Equatable {
             if !kept.isEmpty { cleaned[k] = kept }
         }
         let shown = visibility(questionnaire, cleaned)
-        var known: Set<String> = []
-        for q in questionnaire.questions {
-            if q.kind == .matrix { for r in q.rows { known.insert(q.code + "." + r.code) } } else { known.insert(q.code) }
+        func known(_ key: String) -> Bool {
+            questionnaire.questions.contains { q in
+                guard q.kind == .matrix else { return q.code == key }
+                let u = key.utf8, c = q.code.utf8
+                guard u.count > c.count + 1, u.starts(with: c), u[u.index(u.startIndex, offsetBy: c.count)] == UInt8(ascii: ".") else { return false }
+                let row = key.utf8.dropFirst(c.count + 1)
+                return q.rows.contains { $0.code.utf8.elementsEqual(row) }
+            }
         }
-        for key in cleaned.keys.sorted() where !known.contains(key) { problems.append(.unknownQuestion(key)) }
+        for key in cleaned.keys.sorted() where !known(key) { problems.append(.unknownQuestion(key)) }
         var out: [String: [String]] = [:]
         for q in questionnaire.questions {
             let keys = q.kind == .matrix ? q.rows.map { q.code + "." + $0.code } : [q.code]
@@ -94,9 +99,8 @@ public struct SurveyAnswers: Sendable, Equatable {
                     if vs.count > 1 { problems.append(.oneAnswerOnly(key)) }
                     if vs.contains(where: { $0.count > q.textLimit }) { problems.append(.tooLong(question: key, limit: q.textLimit)) }
                 } else {
-                    if q.kind != .multiple && Set(vs).count > 1 { problems.append(.oneAnswerOnly(key)) }
-                    let allowed = q.allowedCodes ?? []
-                    for v in vs where !allowed.contains(v) { problems.append(.notAnOption(question: key, value: v)) }
+                    if q.kind != .multiple && vs.contains(where: { $0 != vs[0] }) { problems.append(.oneAnswerOnly(key)) }
+                    for v in vs where !q.allows(v) { problems.append(.notAnOption(question: key, value: v)) }
                 }
                 out[key] = q.kind == .multiple ? Array(Set(vs)).sorted() : [vs[0]]
             }
