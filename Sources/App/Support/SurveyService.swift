@@ -143,8 +143,10 @@ final class SurveyWriter: Sendable {
         }
     }
 
-    /// Closes the writer's own connection (application shutdown).
+    /// Closes the writer's own connection (application shutdown), after the answers already queued are written
+    /// (waits up to 10 s).
     func shutdown() async {
+        for _ in 0..<1_000 where state.withLock({ $0.draining }) { try? await Task.sleep(for: .milliseconds(10)) }
         await sqlite?.close()
     }
 }
