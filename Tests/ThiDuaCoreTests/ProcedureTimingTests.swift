@@ -1,0 +1,184 @@
+import PropertyBased
+import Testing
+
+@testable import ThiDuaCore
+
+/// Working days, due times, timeliness, processing time and the dossier indicators (issue 6), against the rules in
+/// docs/procedures.md.
+@Suite struct ProcedureTimingTests {
+    static func d(_ s: String) -> CivilDate { CivilDate(parsing: s)! }
+
+    /// An illustrative calendar (test data, not the official one): Tết Monday–Friday 16–20 Feb 2026, 30 Apr, 1 May,
+    /// 2 Sep 2026 off; Saturday 10 Jan 2026 worked.
+    static let calendar = WorkingCalendar(
+        holidays: Set(["2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19", "2026-02-20", "2026-04-30", "2026-05-01", "2026-09-02"].map(d)),
+        workdays: [d("2026-01-10")])
+    static let clock = DossierClock(CompiledCalendar(calendar, fromYear: 2020, throughYear: 2030))
+
+    /// "yyyy-mm-dd hh:mm" in Vietnam time → instant.
+    static func at(_ s: String) -> Int64 {
+        let parts = s.split(separator: " ")
+        let hm = parts[1].split(separator: ":").map { Int64($0)! }
+        return DossierClock.startOfDay(d(String(parts[0]))) + hm[0] * 3_600 + hm[1] * 60
+    }
+
+    @Test(arguments: [
+        ("2026-11-30", 1), ("2026-11-28", 6), ("2026-11-29", 7), ("1970-01-01", 4), ("1969-12-31", 3), ("2000-02-29", 2),
+    ])
+    func weekdays(_ day: String, _ iso: Int) {
+        #expect(WorkingCalendar.weekday(Self.d(day)) == iso)
+    }
+
+    @Test(arguments: [
+        ("2026-02-16", false), ("2026-02-13", true), ("2026-01-10", true), ("2026-01-11", false), ("2026-11-30", true), ("2026-09-02", false),
+    ])
+    func workingDays(_ day: String, _ working: Bool) {
+        #expect(Self.calendar.isWorkingDay(Self.d(day)) == working)
+    }
+
+    @Test(arguments: [
+        // received (local), limit, due (local; "24:00" written as the next day's 00:00)
+        ("2026-11-23 09:00", "3", "2026-11-27 00:00"),  // Mon + 3 working days: Thu at 24:00
+        ("2026-02-13 10:00", "1", "2026-02-24 00:00"),  // Fri before Tết: the first working day after is Mon 23 Feb
+        ("2026-11-28 10:00", "1", "2026-12-02 00:00"),  // received Saturday (online): counts as Monday, due Tuesday
+        ("2026-11-23 15:00", "0,5", "2026-11-24 12:00"),  // half a day: noon of the next working day
+        ("2026-11-23 08:00", "1.5", "2026-11-25 12:00"),
+        ("2026-11-23 16:59", "0", "2026-11-24 00:00"),  // same-day procedure: end of the day of receipt
+        ("2026-11-27 23:30", "1", "2026-12-01 00:00"),  // Friday night: Monday at 24:00
+        ("2026-01-09 09:00", "1", "2026-01-11 00:00"),  // Friday: the worked Saturday counts
+        ("2026-04-29 09:00", "2", "2026-05-06 00:00"),  // 30 Apr, 1 May and the weekend skipped: Mon 4, Tue 5 May
+    ])
+    func dueTimes(_ received: String, _ limit: String, _ due: String) throws {
+        let l = try #require(TimeLimit(parsing: limit))
+        #expect(Self.clock.due(received: Self.at(received), limit: l) == Self.at(due))
+    }
+
+    @Test(arguments: [
+        ("2026-11-23 09:00", "3", "2026-11-25 16:00", Timeliness.early),
+        ("2026-11-23 09:00", "3", "2026-11-26 08:00", .onTime),
+        ("2026-11-23 09:00", "3", "2026-11-26 23:59", .onTime),
+        ("2026-11-23 09:00", "3", "2026-11-27 08:00", .late),
+        ("2026-11-23 15:00", "0,5", "2026-11-24 11:59", .onTime),
+        ("2026-11-23 15:00", "0,5", "2026-11-24 12:01", .late),
+        ("2026-11-23 15:00", "0,5", "2026-11-23 16:00", .early),
+        ("2026-11-23 09:00", "0", "2026-11-23 16:00", .onTime),
+        ("2026-11-23 09:00", "0", "2026-11-24 08:00", .late),
+        ("2026-02-13 10:00", "1", "2026-02-21 09:00", .early),  // resolved on a Saturday during Tết week's weekend
+    ])
+    func timeliness(_ received: String, _ limit: String, _ resolved: String, _ expected: Timeliness) throws {
+        let due = Self.clock.due(received: Self.at(received), limit: try #require(TimeLimit(parsing: limit)))
+        #expect(Self.clock.timeliness(resolved: Self.at(resolved), due: due) == expected)
+    }
+
+    @Test(arguments: [
+        ("2026-11-23 09:00", "2026-11-23 16:00", 0),
+        ("2026-11-23 09:00", "2026-11-24 10:00", 1),
+        ("2026-11-23 09:00", "2026-11-24 15:00", 2),
+        ("2026-11-23 09:00", "2026-11-26 15:00", 6),
+        ("2026-02-13 10:00", "2026-02-23 09:00", 1),  // Tết and weekends do not count
+        ("2026-11-26 09:00", "2026-11-28 09:00", 2),  // resolved on Saturday: Friday counted whole
+        ("2026-11-28 09:00", "2026-11-30 16:00", 0),  // received Saturday, resolved Monday: same receipt day
+        ("2026-11-23 09:00", "2026-11-22 09:00", 0),  // before receipt (refused at import; never negative here)
+    ])
+    func processingTime(_ received: String, _ resolved: String, _ halfDays: Int) {
+        #expect(Self.clock.processingHalfDays(received: Self.at(received), resolved: Self.at(resolved)) == halfDays)
+    }
+
+    @Test(arguments: [("15", 30), ("0,5", 1), ("0", 0), ("2.5", 5)] as [(String, Int)])
+    func timeLimitsParse(_ raw: String, _ halfDays: Int) {
+        #expect(TimeLimit(parsing: raw)?.halfDays == halfDays)
+    }
+
+    @Test(arguments: ["-1", "0,3", "1.25", "abc", "", "4000"])
+    func badTimeLimits(_ raw: String) {
+        #expect(TimeLimit(parsing: raw) == nil)
+    }
+
+    @Test func calendarProblems() {
+        #expect(WorkingCalendar().problems.isEmpty)
+        #expect(WorkingCalendar(weekend: [1, 2, 3, 4, 5, 6, 7]).problems == ["noWorkingDay"])
+        #expect(WorkingCalendar(weekend: [0]).problems == ["weekday"])
+        #expect(WorkingCalendar(holidays: [Self.d("2026-01-10")], workdays: [Self.d("2026-01-10")]).problems == ["both"])
+    }
+
+    /// The compiled running count agrees with counting day by day, inside its span and across its edges.
+    @Test func compiledCountsMatchDayByDay() async {
+        let compiled = CompiledCalendar(Self.calendar, fromYear: 2025, throughYear: 2027)
+        let origin = Self.d("2024-12-01")
+        await propertyCheck(input: Gen.int(in: 0...1_200), Gen.int(in: 0...400), Gen.int(in: 0...40)) { a, span, n in
+            let from = origin.adding(days: a), to = from.adding(days: span)
+            var naive = 0
+            var day = from.adding(days: 1)
+            while day <= to {
+                if Self.calendar.isWorkingDay(day) { naive += 1 }
+                day = day.adding(days: 1)
+            }
+            #expect(compiled.workingDays(after: from, through: to) == naive)
+            let nth = compiled.nthWorkingDay(n, after: from)
+            #expect(n == 0 ? nth == from : compiled.isWorkingDay(nth))
+            #expect(compiled.workingDays(after: from, through: nth) == n)
+        }
+    }
+
+    /// Later resolution never improves timeliness, and processing time never decreases.
+    @Test func laterIsNeverBetter() async {
+        let base = Self.at("2026-11-02 08:00")
+        await propertyCheck(input: Gen.int(in: 0...5_000), Gen.int(in: 0...40), Gen.int(in: 0...2_000), Gen.int(in: 0...2_000)) { r, limit, x, y in
+            let received = base + Int64(r) * 1_800
+            let due = Self.clock.due(received: received, limit: TimeLimit(halfDays: limit))
+            let first = received + Int64(min(x, y)) * 1_800, second = received + Int64(max(x, y)) * 1_800
+            let rank: [Timeliness: Int] = [.early: 0, .onTime: 1, .late: 2]
+            #expect(rank[Self.clock.timeliness(resolved: first, due: due)]! <= rank[Self.clock.timeliness(resolved: second, due: due)]!)
+            #expect(Self.clock.processingHalfDays(received: received, resolved: first) <= Self.clock.processingHalfDays(received: received, resolved: second))
+            // Within the limit's processing time means not late, and the due time itself is in time.
+            #expect(Self.clock.timeliness(resolved: due, due: due) != .late)
+        }
+    }
+
+    static func fact(_ t: Timeliness?, _ p: Int?, statutory: Int = 6, online: Bool = false, digitised: Bool = false, unsatisfied: Bool = false) -> DossierFacts {
+        DossierFacts(
+            online: online, resolved: t != nil, timeliness: t, processingHalfDays: p, statutoryHalfDays: statutory, internalHalfDays: 4,
+            payable: true, paidOnline: online, digitised: digitised, rated: unsatisfied, unsatisfied: unsatisfied)
+    }
+
+    static let sample: [DossierFacts] = [
+        fact(.early, 0, online: true, digitised: true), fact(.early, 2, digitised: true), fact(.onTime, 2, online: true),
+        fact(.onTime, 2), fact(.onTime, 4, unsatisfied: true), fact(.late, 4), fact(.late, 10, online: true, digitised: true),
+        fact(nil, nil), fact(nil, nil, online: true),
+    ]
+
+    @Test func indicatorsOfAKnownSample() {
+        var t = DossierTally()
+        for f in Self.sample { t.add(f) }
+        let i = DossierIndicators(t)
+        #expect(t.received == 9 && t.resolved == 7)
+        #expect(i.onTimeRate == Points(parsing: "71.43"))  // 5 / 7
+        #expect(i.overdueRate == Points(parsing: "28.57"))
+        #expect(i.onlineRate == Points(parsing: "44.44"))  // 4 / 9
+        #expect(i.onlinePaymentRate == Points(parsing: "44.44"))
+        #expect(i.digitisationRate == Points(parsing: "33.33"))
+        #expect(i.satisfactionRate == Points(parsing: "88.89"))  // (9 − 1) / 9
+        #expect(i.averageDays == Points(parsing: "1.71"))  // 24 half-days / 7
+        #expect(i.p90Days == Points(parsing: "5"))  // ⌈6.3⌉ = 7th of 0,2,2,2,4,4,10 half-days
+        #expect(i.timeCut == Points(parsing: "42.86"))  // 1 − 24 / 42
+        #expect(i.meetsTimeCut(target: Points(25)) == true)
+        #expect(i.withinInternalRate == Points(parsing: "85.71"))  // 6 of 7 within 4 half-days
+        #expect(DossierIndicators(DossierTally()).onTimeRate == nil)
+    }
+
+    /// Tallies are order-free sums, and taking a dossier out undoes putting it in.
+    @Test func talliesAddAndSubtract() async {
+        await propertyCheck(input: Gen.int(in: 0...(Self.sample.count - 1)).array(of: 0...30), Gen.int(in: 0...30)) { picks, cut in
+            let facts = picks.map { Self.sample[$0] }
+            var whole = DossierTally()
+            for f in facts { whole.add(f) }
+            var left = DossierTally(), right = DossierTally()
+            for (i, f) in facts.enumerated() { if i < cut { left.add(f) } else { right.add(f) } }
+            #expect(left + right == whole)
+            #expect(right + left == whole)
+            var undone = whole
+            for f in facts.reversed() { undone.remove(f) }
+            #expect(undone == DossierTally())
+        }
+    }
+}
