@@ -65,6 +65,7 @@ enum Migrations {
         app.migrations.add(M008_CreateMail())
         app.migrations.add(M009_TaskPlanStatus())
         app.migrations.add(M010_CreateSurveys())
+        app.migrations.add(M011_CreateProcedures())
     }
 
     /// SQLite settings that make writes durable and let readers work while one writes.

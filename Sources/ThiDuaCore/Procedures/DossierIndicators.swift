@@ -78,7 +78,22 @@ public struct DossierTally: Hashable, Sendable, Codable {
 
     public init() {}
 
-    public mutating func add(_ f: DossierFacts, times sign: Int = 1) {
+    /// Which counts of a dossier a tally takes: what happened at receipt belongs to the month of receipt, the
+    /// resolution (timeliness, processing time) to the month of resolution.
+    public struct Parts: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        public static let receipt = Parts(rawValue: 1)
+        public static let resolution = Parts(rawValue: 2)
+        public static let all: Parts = [.receipt, .resolution]
+    }
+
+    public mutating func add(_ f: DossierFacts, times sign: Int = 1, parts: Parts = .all) {
+        if parts.contains(.receipt) { addReceipt(f, sign) }
+        if parts.contains(.resolution) { addResolution(f, sign) }
+    }
+
+    private mutating func addReceipt(_ f: DossierFacts, _ sign: Int) {
         received += sign
         if f.online { online += sign }
         if f.payable { payable += sign }
@@ -88,6 +103,9 @@ public struct DossierTally: Hashable, Sendable, Codable {
         if f.unsatisfied { unsatisfied += sign }
         if f.complaint { complaints += sign }
         if f.withdrawn { withdrawn += sign }
+    }
+
+    private mutating func addResolution(_ f: DossierFacts, _ sign: Int) {
         guard f.resolved, let t = f.timeliness, let p = f.processingHalfDays else { return }
         resolved += sign
         switch t {
@@ -106,7 +124,7 @@ public struct DossierTally: Hashable, Sendable, Codable {
         histogram[p] = n == 0 ? nil : n
     }
 
-    public mutating func remove(_ f: DossierFacts) { add(f, times: -1) }
+    public mutating func remove(_ f: DossierFacts, parts: Parts = .all) { add(f, times: -1, parts: parts) }
 
     public static func + (a: DossierTally, b: DossierTally) -> DossierTally {
         var r = a
@@ -196,4 +214,21 @@ public struct DossierIndicators: Hashable, Sendable {
 
     /// Resolved within the province's internal limit / resolved dossiers that have one.
     public var withinInternalRate: Points? { pct(tally.processingWithinInternal, tally.internalResolved) }
+}
+
+extension DossierTally {
+    /// The histogram as stored: "0:12,2:30,5:1" (half-days:count, ascending).
+    public var histogramText: String {
+        histogram.keys.sorted().map { "\($0):\(histogram[$0] ?? 0)" }.joined(separator: ",")
+    }
+
+    public static func histogram(parsing text: String) -> [Int: Int] {
+        var out: [Int: Int] = [:]
+        for part in text.split(separator: ",") {
+            let kv = part.split(separator: ":")
+            guard kv.count == 2, let k = Int(kv[0]), let v = Int(kv[1]), v != 0 else { continue }
+            out[k, default: 0] += v
+        }
+        return out
+    }
 }

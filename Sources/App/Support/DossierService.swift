@@ -1,0 +1,284 @@
+import Fluent
+import Foundation
+import SQLKit
+import Synchronization
+import Vapor
+import ThiDuaCore
+
+/// What a batch of dossiers did.
+struct IngestReport: Content, Equatable {
+    var inserted = 0
+    var updated = 0
+    /// Items whose procedure or unit is unknown: stored aside with the reason, re-processable once the catalogue
+    /// or the registry knows them.
+    var keptAside: [KeptAside] = []
+
+    struct KeptAside: Content, Equatable {
+        let code: String
+        let reason: String
+    }
+}
+
+/// A batch refused whole: nothing of it was stored.
+struct IngestRefusal: Error {
+    struct Item: Content, Equatable {
+        let index: Int
+        let code: String?
+        let field: String
+        let problem: String
+        let value: String?
+    }
+    let items: [Item]
+}
+
+/// Dossiers from one-stop systems: checking, storing (idempotent by dossier code) and keeping the running tallies
+/// per unit, procedure and month current in the same transaction, so indicators are always up to date without
+/// recounting. The working calendar is a province setting.
+enum DossierService {
+    static let calendarKey = "working_calendar"
+    static let maxBatch = 5_000
+
+    // MARK: Calendar
+
+    private static let compiled = Mutex<(json: String, calendar: CompiledCalendar)?>(nil)
+
+    static func calendar(on db: any Database) async throws -> WorkingCalendar {
+        guard let s = try await ProvinceSetting.find(calendarKey, on: db), let c = try? JSONDecoder().decode(WorkingCalendar.self, from: Data(s.json.utf8))
+        else { return WorkingCalendar() }
+        return c
+    }
+
+    /// The compiled calendar, rebuilt only when the setting changed (the cache is derived from the database on each
+    /// call, so app servers never disagree for longer than a read).
+    static func clock(on db: any Database) async throws -> DossierClock {
+        let json = try await ProvinceSetting.find(calendarKey, on: db)?.json ?? ""
+        if let hit = compiled.withLock({ $0 }), hit.json == json { return DossierClock(hit.calendar) }
+        let calendar = (try? JSONDecoder().decode(WorkingCalendar.self, from: Data(json.utf8))) ?? WorkingCalendar()
+        let c = CompiledCalendar(calendar)
+        compiled.withLock { $0 = (json, c) }
+        return DossierClock(c)
+    }
+
+    // MARK: Checking
+
+    /// Checks raw items (API objects or file rows, fields by name); any problem or a code given twice refuses the
+    /// whole batch.
+    static func check(_ items: [(String) -> String?]) -> Result<[DossierInput], IngestRefusal> {
+        var out: [DossierInput] = []
+        var problems: [IngestRefusal.Item] = []
+        var seen: [String: Int] = [:]
+        for (i, item) in items.enumerated() {
+            switch DossierInput.check(item) {
+            case .success(let d):
+                if let first = seen[d.code] {
+                    problems.append(.init(index: i, code: d.code, field: "code", problem: FieldProblem.duplicate(firstRow: first).key, value: String(first)))
+                } else {
+                    seen[d.code] = i
+                }
+                out.append(d)
+            case .failure(let list):
+                let code = item("code").map { String($0.prefix(40)) }
+                for p in list.list { problems.append(.init(index: i, code: code, field: p.field, problem: p.problem.key, value: p.problem.argument)) }
+            }
+        }
+        return problems.isEmpty ? .success(out) : .failure(IngestRefusal(items: problems))
+    }
+
+    // MARK: Storing
+
+    private struct ProcedureRow: Decodable {
+        let id: UUID, code: String, statutory_half_days: Int, internal_half_days: Int?, fee: Int64
+    }
+    private struct UnitRow: Decodable { let id: UUID, code: String }
+    private struct ExistingRow: Decodable {
+        let code: String, unit_id: UUID, procedure_id: UUID, received_month: String, resolved_month: String?, facts: String
+    }
+
+    struct TallyKey: Hashable { let unit: UUID, procedure: UUID, month: String }
+
+    static func month(_ seconds: Int64) -> String { String(DossierClock.localDay(seconds).iso.prefix(7)) }
+
+    /// Stores checked dossiers in one transaction: new codes are inserted, known codes replaced (their old
+    /// contribution to the tallies is taken out first), unknown procedures or units kept aside.
+    static func ingest(_ items: [DossierInput], source: String, actor: Actor, on db: any Database) async throws -> IngestReport {
+        guard !items.isEmpty else { return IngestReport() }
+        let clock = try await clock(on: db)
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        return try await db.writing(as: actor, reason: source) { tx, audit in
+            guard let sql = tx as? any SQLDatabase else { throw AppError.internalInconsistency("dossiers need SQL") }
+            var report = IngestReport()
+            var procedures: [String: ProcedureRow] = [:]
+            for chunk in items.map(\.procedureCode).uniqued().chunked(500) {
+                for r in try await sql.raw("SELECT id, code, statutory_half_days, internal_half_days, fee FROM procedures WHERE code IN (\(binds: chunk))")
+                    .all(decoding: ProcedureRow.self)
+                { procedures[r.code] = r }
+            }
+            var units: [String: UUID] = [:]
+            for chunk in items.map(\.unitCode).uniqued().chunked(500) {
+                for r in try await sql.raw("SELECT id, code FROM units WHERE code IN (\(binds: chunk))").all(decoding: UnitRow.self) { units[r.code] = r.id }
+            }
+            var existing: [String: ExistingRow] = [:]
+            for chunk in items.map(\.code).chunked(500) {
+                for r in try await sql.raw(
+                    "SELECT code, unit_id, procedure_id, received_month, resolved_month, facts FROM dossiers WHERE code IN (\(binds: chunk))"
+                ).all(decoding: ExistingRow.self) { existing[r.code] = r }
+            }
+            var deltas: [TallyKey: DossierTally] = [:]
+            var rows: [[any Encodable & Sendable]] = []
+            for d in items {
+                guard let p = procedures[d.procedureCode], let unitID = units[d.unitCode] else {
+                    let reason = procedures[d.procedureCode] == nil ? "unknownProcedure" : "unknownUnit"
+                    let payload = String(decoding: try JSONEncoder().encode(d), as: UTF8.self)
+                    try await sql.raw("""
+                        INSERT INTO dossier_rejects (id, code, procedure_code, unit_code, reason, payload, source, created_ms) \
+                        VALUES (\(bind: UUID()), \(bind: d.code), \(bind: d.procedureCode), \(bind: d.unitCode), \(bind: reason), \(bind: payload), \
+                        \(bind: String(source.prefix(200))), \(bind: now))
+                        """).run()
+                    report.keptAside.append(.init(code: d.code, reason: reason))
+                    continue
+                }
+                let facts = clock.facts(
+                    channel: d.channel, received: d.received, resolved: d.resolved, result: d.result,
+                    statutory: TimeLimit(halfDays: p.statutory_half_days), internalLimit: p.internal_half_days.map { TimeLimit(halfDays: $0) },
+                    payable: p.fee > 0, paidOnline: d.paidOnline, digitised: d.digitised, rated: d.rating != nil, unsatisfied: d.rating == .unsatisfied,
+                    complaint: d.complaint)
+                if let old = existing[d.code], let oldFacts = try? JSONDecoder().decode(DossierFacts.self, from: Data(old.facts.utf8)) {
+                    deltas[TallyKey(unit: old.unit_id, procedure: old.procedure_id, month: old.received_month), default: DossierTally()]
+                        .remove(oldFacts, parts: .receipt)
+                    if let m = old.resolved_month {
+                        deltas[TallyKey(unit: old.unit_id, procedure: old.procedure_id, month: m), default: DossierTally()].remove(oldFacts, parts: .resolution)
+                    }
+                    report.updated += 1
+                } else {
+                    report.inserted += 1
+                }
+                let receivedMonth = month(d.received)
+                let resolvedMonth = facts.resolved ? d.resolved.map(month) : nil
+                deltas[TallyKey(unit: unitID, procedure: p.id, month: receivedMonth), default: DossierTally()].add(facts, parts: .receipt)
+                if let m = resolvedMonth { deltas[TallyKey(unit: unitID, procedure: p.id, month: m), default: DossierTally()].add(facts, parts: .resolution) }
+                let due = clock.due(received: d.received, limit: TimeLimit(halfDays: p.statutory_half_days))
+                let factsJSON = String(decoding: try JSONEncoder().encode(facts), as: UTF8.self)
+                rows.append([
+                    UUID(), d.code, p.id, unitID, d.channel.rawValue, d.received, due, d.due, d.resolved, d.returned, d.result?.rawValue,
+                    d.paidOnline, d.digitised, d.rating?.rawValue, d.complaint, facts.timeliness?.rawValue, facts.processingHalfDays,
+                    receivedMonth, resolvedMonth, factsJSON, now,
+                ])
+                existing[d.code] = ExistingRow(
+                    code: d.code, unit_id: unitID, procedure_id: p.id, received_month: receivedMonth, resolved_month: resolvedMonth, facts: factsJSON)
+            }
+            try await upsertDossiers(rows, on: sql)
+            try await apply(deltas, on: sql)
+            audit.record(.create, type: "dossier_batch", id: source, before: nil, after: [
+                "inserted": String(report.inserted), "updated": String(report.updated), "kept_aside": String(report.keptAside.count),
+            ])
+            return report
+        }
+    }
+
+    static let dossierColumns = [
+        "id", "code", "procedure_id", "unit_id", "channel", "received_s", "due_s", "sent_due_s", "resolved_s", "returned_s", "result",
+        "paid_online", "digitised", "rating", "complaint", "timeliness", "processing_half_days", "received_month", "resolved_month", "facts",
+        "updated_ms",
+    ]
+
+    private static func upsertDossiers(_ rows: [[any Encodable & Sendable]], on sql: any SQLDatabase) async throws {
+        let updates = dossierColumns.filter { $0 != "id" && $0 != "code" }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        for chunk in rows.chunked(500) {
+            var q = SQLQueryString("INSERT INTO dossiers (\(unsafeRaw: dossierColumns.joined(separator: ", "))) VALUES ")
+            for (i, r) in chunk.enumerated() {
+                if i > 0 { q += ", " }
+                q += "(\(binds: r))"
+            }
+            q += " ON CONFLICT (code) DO UPDATE SET \(unsafeRaw: updates)"
+            try await sql.raw(q).run()
+        }
+    }
+
+    static let tallyColumns = [
+        "received", "resolved", "early", "on_time", "late", "withdrawn", "online", "payable", "paid_online", "digitised", "rated", "unsatisfied",
+        "complaints", "processing_hd", "statutory_hd", "internal_resolved", "internal_hd", "within_internal",
+    ]
+
+    struct TallyRow: Decodable {
+        let unit_id: UUID, procedure_id: UUID, month: String
+        let received: Int, resolved: Int, early: Int, on_time: Int, late: Int, withdrawn: Int, online: Int, payable: Int, paid_online: Int
+        let digitised: Int, rated: Int, unsatisfied: Int, complaints: Int, processing_hd: Int, statutory_hd: Int, internal_resolved: Int
+        let internal_hd: Int, within_internal: Int, histogram: String
+
+        var tally: DossierTally {
+            var t = DossierTally()
+            t.received = received
+            t.resolved = resolved
+            t.early = early
+            t.onTime = on_time
+            t.late = late
+            t.withdrawn = withdrawn
+            t.online = online
+            t.payable = payable
+            t.paidOnline = paid_online
+            t.digitised = digitised
+            t.rated = rated
+            t.unsatisfied = unsatisfied
+            t.complaints = complaints
+            t.processingHalfDays = processing_hd
+            t.statutoryHalfDays = statutory_hd
+            t.internalResolved = internal_resolved
+            t.internalHalfDays = internal_hd
+            t.processingWithinInternal = within_internal
+            t.histogram = DossierTally.histogram(parsing: histogram)
+            return t
+        }
+    }
+
+    static func values(_ t: DossierTally) -> [any Encodable & Sendable] {
+        [
+            t.received, t.resolved, t.early, t.onTime, t.late, t.withdrawn, t.online, t.payable, t.paidOnline, t.digitised, t.rated, t.unsatisfied,
+            t.complaints, t.processingHalfDays, t.statutoryHalfDays, t.internalResolved, t.internalHalfDays, t.processingWithinInternal,
+        ]
+    }
+
+    /// Adds the deltas to the stored tallies (read, merged, written back: the histogram merges in Swift).
+    private static func apply(_ deltas: [TallyKey: DossierTally], on sql: any SQLDatabase) async throws {
+        let changed = deltas.filter { $0.value != DossierTally() }
+        guard !changed.isEmpty else { return }
+        var current: [TallyKey: DossierTally] = [:]
+        let months = Array(Set(changed.keys.map(\.month)))
+        let procedures = Array(Set(changed.keys.map(\.procedure)))
+        for m in months.chunked(200) {
+            for p in procedures.chunked(400) {
+                for r in try await sql.raw("SELECT * FROM dossier_tallies WHERE month IN (\(binds: m)) AND procedure_id IN (\(binds: p))")
+                    .all(decoding: TallyRow.self)
+                {
+                    let key = TallyKey(unit: r.unit_id, procedure: r.procedure_id, month: r.month)
+                    if changed[key] != nil { current[key] = r.tally }
+                }
+            }
+        }
+        let columns = ["unit_id", "procedure_id", "month"] + tallyColumns + ["histogram"]
+        let updates = (tallyColumns + ["histogram"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        for chunk in Array(changed).chunked(300) {
+            var q = SQLQueryString("INSERT INTO dossier_tallies (\(unsafeRaw: columns.joined(separator: ", "))) VALUES ")
+            for (i, (key, delta)) in chunk.enumerated() {
+                let merged = (current[key] ?? DossierTally()) + delta
+                if i > 0 { q += ", " }
+                let row: [any Encodable & Sendable] = [key.unit, key.procedure, key.month] + values(merged) + [merged.histogramText]
+                q += "(\(binds: row))"
+            }
+            q += " ON CONFLICT (unit_id, procedure_id, month) DO UPDATE SET \(unsafeRaw: updates)"
+            try await sql.raw(q).run()
+        }
+    }
+}
+
+extension Array {
+    func chunked(_ size: Int) -> [[Element]] {
+        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min(count, $0 + size)]) }
+    }
+}
+
+extension Array where Element: Hashable {
+    func uniqued() -> [Element] {
+        var seen: Set<Element> = []
+        return filter { seen.insert($0).inserted }
+    }
+}
