@@ -47,7 +47,7 @@ func configure(_ app: Application, config: AppConfig) async throws {
     try routes(app)
     let fixedToday = config.fixedToday
     if let d = fixedToday { app.logger.warning("THIDUA_TODAY is set: the server takes \(d.iso) as today (tests and training only)") }
-    app.metricSources = [TaskOnTimeMetricSource(today: { fixedToday ?? CivilDate.today() }), SatisfactionMetricSource()]
+    app.metricSources = [TaskOnTimeMetricSource(today: { fixedToday ?? CivilDate.today() }), SatisfactionMetricSource(), ProcedureMetricSource()]
     app.storage[SurveyWriterKey.self] = SurveyWriter(database: { app.db }, sqliteFile: config.databaseURL == nil ? config.sqliteFile : nil)
     app.lifecycle.use(SurveyWriterLifecycle())
     Commands.register(app)

@@ -202,4 +202,23 @@ func routes(_ app: Application) throws {
     // Audit trail
     app.get("audit", use: AuditController.index).access(.action(.viewAudit))
     app.get("audit", ":type", ":id", use: AuditController.history).access(.action(.viewAudit))
+
+    // Procedure performance (issue 6)
+    app.get("performance", use: PerformanceController.index).access(.action(.viewPerformance))
+    app.get("performance", "units", ":unitID", use: PerformanceController.unit).access(.action(.viewPerformance))
+    app.get("performance", "units", ":unitID", "procedures", ":procedureID", use: PerformanceController.lateDossiers).access(.action(.viewPerformance))
+    app.get("performance", "procedures", use: PerformanceController.procedures).access(.action(.viewPerformance))
+    app.get("performance", "calendar", use: PerformanceController.calendarForm).access(.action(.managePerformance))
+    app.post("performance", "calendar", use: PerformanceController.saveCalendar).access(.action(.managePerformance))
+    app.get("performance", "tokens", use: PerformanceController.tokens).access(.action(.managePerformance))
+    app.post("performance", "tokens", use: PerformanceController.createToken).access(.action(.managePerformance))
+    app.post("performance", "tokens", ":tokenID", "revoke", use: PerformanceController.revokeToken).access(.action(.managePerformance))
+    app.get("performance", "rejects", use: PerformanceController.rejects).access(.action(.managePerformance))
+    app.post("performance", "rejects", "reprocess", use: PerformanceController.reprocess).access(.action(.managePerformance))
+
+    // The JSON API of one-stop systems: bearer tokens with scopes (not sessions), JSON errors
+    app.on(.POST, "api", "v1", "dossiers", body: .collect(maxSize: ByteCount(value: DossierService.maxBatchBytes)), use: DossierAPIController.ingest)
+        .access(.publicAccess)
+    app.get("api", "v1", "indicators", use: DossierAPIController.indicators).access(.publicAccess)
+    app.get("api", "v1", "openapi.json", use: DossierAPIController.openAPI).access(.publicAccess)
 }

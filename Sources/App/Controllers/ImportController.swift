@@ -6,7 +6,7 @@ import ThiDuaCore
 /// The parsed rows wait in the database between the two steps, and the plan is recomputed on commit against
 /// the registry as it is then.
 enum ImportController {
-    enum Kind: String, CaseIterable, Sendable { case units, people }
+    enum Kind: String, CaseIterable, Sendable { case units, people, procedures }
 
     struct Payload: Codable, Sendable { let rows: [[String]] }
 
@@ -100,11 +100,13 @@ enum ImportPlanner {
     enum Plan: Sendable {
         case units(ImportPlan<UnitDraft>)
         case people(ImportPlan<PersonDraft>)
+        case procedures(ImportPlan<ProcedureDraft>)
 
         var isCommittable: Bool {
             switch self {
             case .units(let p): p.isCommittable
             case .people(let p): p.isCommittable
+            case .procedures(let p): p.isCommittable
             }
         }
     }
@@ -137,6 +139,15 @@ enum ImportPlanner {
                     guard let parentCode, byCode[parentCode] != nil else { return parentCode != nil && user.can(.editUnits) }
                     return AccessPolicy.allows(user.grants, .editUnits, unitPath: path(parentCode))
                 })
+        case .procedures:
+            let existing = Set(try await ProcedureModel.query(on: db).all(\.$code))
+            var plan = ProcedureImport.plan(rows: rows, existingCodes: existing)
+            // The catalogue is province-wide: it needs the right on the root unit.
+            let root = units.first { $0.$parent.id == nil }?.id
+            if let root, !AccessPolicy.allowsProvinceWide(user.grants, .managePerformance, rootID: root) {
+                plan.issues.insert(RowIssue(row: 1, column: nil, problem: .forbidden), at: 0)
+            }
+            return .procedures(plan)
         case .people, .none:
             let resolver = UnitResolver(units: units.map { ($0.code, $0.name) })
             let existingCodes = Set(try await Person.query(on: db).all(\.$code))
@@ -170,6 +181,19 @@ enum ImportPlanner {
                         try await unit.create(on: tx)
                         ids[d.code] = try unit.requireID()
                         audit.created(unit)
+                    }
+                }
+            case .procedures(let p):
+                for d in p.drafts {
+                    if let existing = try await ProcedureModel.query(on: tx).filter(\.$code == d.code).first() {
+                        let before = existing.auditSnapshot
+                        existing.set(d)
+                        try await existing.update(on: tx)
+                        audit.updated(existing, before: before)
+                    } else {
+                        let m = ProcedureModel(d)
+                        try await m.create(on: tx)
+                        audit.created(m)
                     }
                 }
             case .people(let p):

@@ -37,6 +37,8 @@ struct IngestRefusal: Error {
 enum DossierService {
     static let calendarKey = "working_calendar"
     static let maxBatch = 5_000
+    /// A batch of 5,000 dossiers is ~3 MB of JSON; larger bodies are refused before they are read whole.
+    static let maxBatchBytes = 16 * 1024 * 1024
 
     // MARK: Calendar
 

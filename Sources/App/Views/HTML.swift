@@ -169,6 +169,7 @@ public enum H {
     public static func caption(_ a: Attr..., @HTMLBuilder content c: () -> [HTMLNode] = { [] }) -> HTMLNode { el("caption", a, c) }
     public static func thead(_ a: Attr..., @HTMLBuilder content c: () -> [HTMLNode] = { [] }) -> HTMLNode { el("thead", a, c) }
     public static func tbody(_ a: Attr..., @HTMLBuilder content c: () -> [HTMLNode] = { [] }) -> HTMLNode { el("tbody", a, c) }
+    public static func tfoot(_ a: Attr..., @HTMLBuilder content c: () -> [HTMLNode] = { [] }) -> HTMLNode { el("tfoot", a, c) }
     public static func tr(_ a: Attr..., @HTMLBuilder content c: () -> [HTMLNode] = { [] }) -> HTMLNode { el("tr", a, c) }
     public static func th(_ a: Attr..., @HTMLBuilder content c: () -> [HTMLNode] = { [] }) -> HTMLNode { el("th", a, c) }
     public static func td(_ a: Attr..., @HTMLBuilder content c: () -> [HTMLNode] = { [] }) -> HTMLNode { el("td", a, c) }

@@ -45,6 +45,7 @@ enum Layout {
             if u.can(.viewPlans) { items.append((SiteURL.plans.path, t("nav.plans"))) }
             if u.can(.viewIndex) { items.append((SiteURL.indexHome.path, t("nav.index"))) }
             if u.can(.viewSurveys) { items.append((SurveyURL.home, t("nav.surveys"))) }
+            if u.can(.viewPerformance) { items.append((PerformanceURL.home, t("nav.performance"))) }
             if u.can(.importData) { items.append((SiteURL.imports.path, t("nav.import"))) }
             if u.can(.manageUsers) { items.append((SiteURL.users.path, t("nav.users"))) }
             if u.can(.viewAudit) { items.append((SiteURL.audit.path, t("nav.audit"))) }

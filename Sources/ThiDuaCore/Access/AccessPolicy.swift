@@ -60,6 +60,12 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case manageSurveys = "manage_surveys"
     /// Type in paper forms and issue receipt codes for the units in scope.
     case enterSurveyResponses = "enter_survey_responses"
+
+    // Procedure performance (issue 6)
+    /// See the indicators, drill down to dossiers, for the units in scope.
+    case viewPerformance = "view_performance"
+    /// Keep the procedures catalogue, the working calendar, one-stop systems' API tokens; import dossiers.
+    case managePerformance = "manage_performance"
 }
 
 public struct Grant: Hashable, Sendable, Codable {
@@ -85,18 +91,19 @@ public enum AccessPolicy {
             .viewIndex, .manageFrameworks, .manageCycles, .appraise, .publishResults,
             .viewPlans, .managePlans,
             .viewSurveys, .manageSurveys, .enterSurveyResponses,
+            .viewPerformance, .managePerformance,
         ],
         .unitHead: [
             .viewUnits, .viewBlocks, .viewPeople, .editPeople, .viewPersonSensitive, .exportData, .viewAudit,
             .viewIndex, .selfAssess, .submitAssessment, .explain,
             .viewPlans, .managePlans, .reportProgress,
-            .viewSurveys, .enterSurveyResponses,
+            .viewSurveys, .enterSurveyResponses, .viewPerformance,
         ],
         .unitOfficer: [.viewUnits, .viewBlocks, .viewPeople, .editPeople, .exportData, .viewIndex, .selfAssess, .explain,
-                       .viewPlans, .reportProgress, .viewSurveys, .enterSurveyResponses],
+                       .viewPlans, .reportProgress, .viewSurveys, .enterSurveyResponses, .viewPerformance],
         .appraiser: [.viewUnits, .viewBlocks, .viewPeople, .viewIndex, .appraise, .viewPlans],
-        .councilMember: [.viewUnits, .viewBlocks, .viewPeople, .viewPersonSensitive, .viewIndex, .approveResults, .viewPlans, .viewSurveys],
-        .leader: [.viewUnits, .viewBlocks, .viewPeople, .viewPersonSensitive, .exportData, .viewAudit, .viewIndex, .viewPlans, .viewSurveys],
+        .councilMember: [.viewUnits, .viewBlocks, .viewPeople, .viewPersonSensitive, .viewIndex, .approveResults, .viewPlans, .viewSurveys, .viewPerformance],
+        .leader: [.viewUnits, .viewBlocks, .viewPeople, .viewPersonSensitive, .exportData, .viewAudit, .viewIndex, .viewPlans, .viewSurveys, .viewPerformance],
     ]
 
     public static func permits(_ role: Role, _ action: Action) -> Bool {

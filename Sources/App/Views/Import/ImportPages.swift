@@ -45,6 +45,10 @@ enum ImportPages {
             (issues, missing, unknown, total, updates) = (p.issues, p.missingColumns, p.unknownColumns, p.drafts.count, p.drafts.filter(\.updatesExisting).count)
             header = [t("import.row"), t("column.code"), t("column.name"), t("column.kind"), t("column.parent_code"), t("import.action")]
             draftRows = p.drafts.prefix(200).map { [String($0.row), $0.code, $0.name, t($0.kind.labelKey), $0.parentCode ?? "", t($0.updatesExisting ? "import.update" : "import.create")] }
+        case .procedures(let p):
+            (issues, missing, unknown, total, updates) = (p.issues, p.missingColumns, p.unknownColumns, p.drafts.count, p.drafts.filter(\.updatesExisting).count)
+            header = [t("import.row"), t("column.code"), t("column.name"), t("column.field"), t("column.statutory_days"), t("import.action")]
+            draftRows = p.drafts.prefix(200).map { [String($0.row), $0.code, $0.name, $0.field, $0.statutory.description, t($0.updatesExisting ? "import.update" : "import.create")] }
         case .people(let p):
             (issues, missing, unknown, total, updates) = (p.issues, p.missingColumns, p.unknownColumns, p.drafts.count, p.drafts.filter(\.updatesExisting).count)
             header = [t("import.row"), t("column.code"), t("column.full_name"), t("column.sex"), t("column.unit"), t("import.action")]

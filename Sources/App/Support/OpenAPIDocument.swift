@@ -1,0 +1,138 @@
+/// The OpenAPI 3.1 document of the JSON API: the same text as docs/openapi.json (a test keeps them equal).
+enum OpenAPIDocument {
+    static let json = #"""
+{
+  "openapi": "3.1.0",
+  "info": {
+    "title": "ThiDua — API hồ sơ thủ tục hành chính",
+    "version": "1.0.0",
+    "description": "One-stop systems send dossiers and read indicators. Authenticate with `Authorization: Bearer <token>`; tokens are issued by the reform office with scopes `dossiers:write` and/or `indicators:read`. Times: ISO 8601 with an offset, or without one in Vietnam time (UTC+7). Errors are JSON with a Vietnamese message."
+  },
+  "servers": [{"url": "/"}],
+  "security": [{"bearer": []}],
+  "paths": {
+    "/api/v1/dossiers": {
+      "post": {
+        "operationId": "sendDossiers",
+        "summary": "Send a batch of dossiers (at most 5,000); re-sending a code replaces that dossier",
+        "requestBody": {
+          "required": true,
+          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DossierBatch"}}}
+        },
+        "responses": {
+          "200": {"description": "Stored (dossiers with an unknown procedure or unit are kept aside and listed)",
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IngestReport"}}}},
+          "400": {"$ref": "#/components/responses/Error"},
+          "401": {"$ref": "#/components/responses/Error"},
+          "403": {"$ref": "#/components/responses/Error"},
+          "413": {"$ref": "#/components/responses/Error"},
+          "422": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
+    "/api/v1/indicators": {
+      "get": {
+        "operationId": "readIndicators",
+        "summary": "Indicators per unit for a period",
+        "parameters": [
+          {"name": "year", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 2000, "maximum": 2100}},
+          {"name": "period", "in": "query", "required": false,
+           "schema": {"type": "string", "enum": ["m1","m2","m3","m4","m5","m6","m7","m8","m9","m10","m11","m12","q1","q2","q3","q4","h1","n9","y"]}}
+        ],
+        "responses": {
+          "200": {"description": "Indicators", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Indicators"}}}},
+          "400": {"$ref": "#/components/responses/Error"},
+          "401": {"$ref": "#/components/responses/Error"},
+          "403": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
+    "/api/v1/openapi.json": {
+      "get": {
+        "operationId": "openAPI",
+        "summary": "This document",
+        "security": [],
+        "responses": {"200": {"description": "The OpenAPI document", "content": {"application/json": {"schema": {"type": "object"}}}}}
+      }
+    }
+  },
+  "components": {
+    "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+    "responses": {
+      "Error": {"description": "Refused; nothing of the batch was stored",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    },
+    "schemas": {
+      "DossierBatch": {
+        "type": "object",
+        "required": ["dossiers"],
+        "properties": {"dossiers": {"type": "array", "maxItems": 5000, "items": {"$ref": "#/components/schemas/Dossier"}}}
+      },
+      "Dossier": {
+        "type": "object",
+        "required": ["code", "procedure_code", "unit_code", "channel", "received_at"],
+        "additionalProperties": false,
+        "properties": {
+          "code": {"type": "string", "description": "Dossier code, unique in the province"},
+          "procedure_code": {"type": "string", "description": "National procedure code (catalogue)"},
+          "unit_code": {"type": "string", "description": "Receiving unit's code (registry)"},
+          "channel": {"type": "string", "enum": ["counter", "online", "postal"]},
+          "received_at": {"type": "string", "examples": ["2026-11-23T09:00:00+07:00"]},
+          "due_at": {"type": ["string", "null"]},
+          "resolved_at": {"type": ["string", "null"]},
+          "returned_at": {"type": ["string", "null"]},
+          "result": {"type": ["string", "null"], "enum": ["approved", "refused", "withdrawn", null]},
+          "paid_online": {"type": ["boolean", "null"]},
+          "digitised": {"type": ["boolean", "null"]},
+          "rating": {"type": ["string", "null"], "enum": ["very_satisfied", "satisfied", "unsatisfied", null]},
+          "complaint": {"type": ["boolean", "null"]}
+        }
+      },
+      "IngestReport": {
+        "type": "object",
+        "required": ["inserted", "updated", "keptAside"],
+        "properties": {
+          "inserted": {"type": "integer"},
+          "updated": {"type": "integer"},
+          "keptAside": {"type": "array", "items": {"type": "object", "required": ["code", "reason"],
+            "properties": {"code": {"type": "string"}, "reason": {"type": "string", "enum": ["unknownProcedure", "unknownUnit"]}}}}
+        }
+      },
+      "Error": {
+        "type": "object",
+        "required": ["error", "message"],
+        "properties": {
+          "error": {"type": "string"},
+          "message": {"type": "string"},
+          "items": {"type": "array", "items": {"type": "object", "required": ["index", "field", "problem"],
+            "properties": {"index": {"type": "integer"}, "code": {"type": ["string", "null"]}, "field": {"type": "string"},
+                           "problem": {"type": "string"}, "value": {"type": ["string", "null"]}}}}
+        }
+      },
+      "Indicators": {
+        "type": "object",
+        "required": ["year", "period", "units"],
+        "properties": {
+          "year": {"type": "integer"},
+          "period": {"type": "string"},
+          "units": {"type": "array", "items": {"$ref": "#/components/schemas/IndicatorLine"}}
+        }
+      },
+      "IndicatorLine": {
+        "type": "object",
+        "required": ["unitCode", "unitName", "received", "resolved", "early", "onTime", "late"],
+        "properties": {
+          "unitCode": {"type": "string"}, "unitName": {"type": "string"},
+          "received": {"type": "integer"}, "resolved": {"type": "integer"}, "early": {"type": "integer"},
+          "onTime": {"type": "integer"}, "late": {"type": "integer"},
+          "onTimeRate": {"type": ["string", "null"]}, "overdueRate": {"type": ["string", "null"]},
+          "onlineRate": {"type": ["string", "null"]}, "onlinePaymentRate": {"type": ["string", "null"]},
+          "digitisationRate": {"type": ["string", "null"]}, "satisfactionRate": {"type": ["string", "null"]},
+          "averageDays": {"type": ["string", "null"]}, "timeCut": {"type": ["string", "null"]}
+        }
+      }
+    }
+  }
+}
+"""#
+}

@@ -1,0 +1,217 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import ThiDuaCore
+import Vapor
+import VaporTesting
+
+@testable import App
+
+/// Procedure performance (issue 6): catalogue import, the JSON API with tokens and scopes, idempotent
+/// re-sending, tallies equal to a recount, kept-aside dossiers, the drill-down pages.
+@Suite(.serialized) struct PerformanceWorkflowTests {
+    static let catalogue = """
+        Mã thủ tục,Tên thủ tục,Lĩnh vực,Cấp thực hiện,Thời hạn giải quyết,Thời hạn nội bộ,Mức độ DVC,Phí
+        1.001234.000.00.00.H12,Cấp giấy phép xây dựng nhà ở riêng lẻ,Xây dựng,Cấp xã,3,2,Một phần,75.000
+        2.000100.000.00.00.H12,Đăng ký khai sinh,Hộ tịch,Cấp xã,"0,5",,Toàn trình,0
+        """
+
+    struct Setup {
+        let f: Fixture
+        let office: Browser
+        let token: String
+    }
+
+    static func setUp(_ app: Application) async throws -> Setup {
+        let f = try await Fixture.make(on: app.db)
+        let office = try await Browser.signIn(try await app.makeUser("cchc", grants: [(.reformOffice, f.root)]), on: app.db)
+        let preview = try await app.upload("/import/preview", as: office, fields: ["kind": "procedures"], fileName: "tthc.csv", data: Data(catalogue.utf8))
+        #expect(preview.status == .seeOther)
+        let batch = try #require(preview.location)
+        let shown = try await app.get(batch, as: office)
+        #expect(shown.text.contains("Cấp giấy phép xây dựng nhà ở riêng lẻ"), "\(shown.text.prefix(3000))")
+        #expect(try await app.post(batch + "/commit", as: office).status == .seeOther)
+        #expect(try await ProcedureModel.query(on: app.db).count() == 2)
+        let created = try await app.post(PerformanceURL.tokens, as: office, form: ["name": "Một cửa điện tử", "scopes[]": "dossiers:write"])
+        #expect(created.status == .created)
+        let token = try #require(created.text.firstMatch(of: /id="new-token">(tdk_[A-Za-z0-9_-]+)</)?.1)
+        return Setup(f: f, office: office, token: String(token))
+    }
+
+    static func dossier(_ code: String, procedure: String = "1.001234.000.00.00.H12", unit: String = "XTP", channel: String = "counter",
+                        received: String = "2026-03-02T09:00:00+07:00", resolved: String? = nil, result: String? = nil, extra: String = "") -> String {
+        var s = "{\"code\":\"\(code)\",\"procedure_code\":\"\(procedure)\",\"unit_code\":\"\(unit)\",\"channel\":\"\(channel)\",\"received_at\":\"\(received)\""
+        if let resolved { s += ",\"resolved_at\":\"\(resolved)\"" }
+        if let result { s += ",\"result\":\"\(result)\"" }
+        return s + extra + "}"
+    }
+
+    static func send(_ app: Application, token: String?, _ items: [String], raw: String? = nil) async throws -> TestingHTTPResponse {
+        var headers = HTTPHeaders([("Content-Type", "application/json")])
+        if let token { headers.add(name: .authorization, value: "Bearer " + token) }
+        let body = raw ?? "{\"dossiers\":[" + items.joined(separator: ",") + "]}"
+        var result: TestingHTTPResponse?
+        try await app.testing().test(.POST, PerformanceURL.apiDossiers, headers: headers, body: ByteBuffer(string: body)) { result = $0 }
+        return result!
+    }
+
+    /// The tallies, summed over months, against a recount from the stored dossiers' facts.
+    static func tallyMatchesRecount(_ app: Application) async throws {
+        let sql = try #require(app.db as? any SQLDatabase)
+        struct F: Decodable { let facts: String }
+        var recount = DossierTally()
+        for r in try await sql.raw("SELECT facts FROM dossiers").all(decoding: F.self) {
+            recount.add(try JSONDecoder().decode(DossierFacts.self, from: Data(r.facts.utf8)))
+        }
+        let stored = try await sql.raw("SELECT * FROM dossier_tallies").all(decoding: DossierService.TallyRow.self).reduce(DossierTally()) { $0 + $1.tally }
+        #expect(stored == recount)
+    }
+
+    @Test func dossiersArriveByAPIAndTheIndicatorsFollow() async throws {
+        try await withApp { app in
+            let s = try await Self.setUp(app)
+            let first = try await Self.send(app, token: s.token, [
+                Self.dossier("HS-1", channel: "online", resolved: "2026-03-03T10:00:00+07:00", result: "approved", extra: ",\"digitised\":true,\"paid_online\":true"),
+                Self.dossier("HS-2", resolved: "2026-03-09T10:00:00+07:00", result: "approved", extra: ",\"rating\":\"unsatisfied\""),
+                Self.dossier("HS-3", procedure: "2.000100.000.00.00.H12", unit: "XTH", channel: "online"),
+                Self.dossier("HS-4", procedure: "9.999999.H12"),
+            ])
+            #expect(first.status == .ok, "\(first.text)")
+            let report = try JSONDecoder().decode(IngestReport.self, from: Data(first.text.utf8))
+            #expect(report.inserted == 3 && report.updated == 0)
+            #expect(report.keptAside == [.init(code: "HS-4", reason: "unknownProcedure")])
+            try await Self.tallyMatchesRecount(app)
+
+            var lines = try await PerformanceService.byUnit(ReportPeriod(year: 2026, code: "q1"), scope: nil, on: app.db)
+            let xtp = try #require(lines.first { $0.code == "XTP" })
+            #expect(xtp.tally.received == 2 && xtp.tally.resolved == 2 && xtp.tally.early == 1 && xtp.tally.late == 1)
+            #expect(xtp.indicators.onTimeRate == Points(50))
+            #expect(xtp.indicators.onlineRate == Points(50))
+            #expect(xtp.indicators.digitisationRate == Points(50))
+            #expect(xtp.indicators.satisfactionRate == Points(50))
+            #expect(xtp.indicators.onlinePaymentRate == Points(50))
+
+            // Sent again (HS-2 now resolved in time): replaced, never duplicated.
+            let again = try await Self.send(app, token: s.token, [
+                Self.dossier("HS-1", channel: "online", resolved: "2026-03-03T10:00:00+07:00", result: "approved", extra: ",\"digitised\":true,\"paid_online\":true"),
+                Self.dossier("HS-2", resolved: "2026-03-05T10:00:00+07:00", result: "approved"),
+            ])
+            #expect(again.status == .ok)
+            #expect(try JSONDecoder().decode(IngestReport.self, from: Data(again.text.utf8)) == IngestReport(inserted: 0, updated: 2, keptAside: []))
+            #expect(try await DossierRow.query(on: app.db).count() == 3)
+            try await Self.tallyMatchesRecount(app)
+            lines = try await PerformanceService.byUnit(ReportPeriod(year: 2026, code: "m3"), scope: nil, on: app.db)
+            #expect(lines.first { $0.code == "XTP" }?.indicators.onTimeRate == Points(100))
+
+            // The unknown procedure joins the catalogue; the kept-aside dossier is processed again.
+            let more = "Mã thủ tục,Tên thủ tục,Lĩnh vực,Cấp thực hiện,Thời hạn giải quyết\n9.999999.H12,Chứng thực bản sao,Chứng thực,Cấp xã,1\n"
+            let p = try await app.upload("/import/preview", as: s.office, fields: ["kind": "procedures"], fileName: "them.csv", data: Data(more.utf8))
+            #expect(try await app.post(try #require(p.location) + "/commit", as: s.office).status == .seeOther)
+            #expect(try await app.get(PerformanceURL.rejects, as: s.office).text.contains("HS-4"))
+            #expect(try await app.post(PerformanceURL.reprocess, as: s.office).status == .seeOther)
+            #expect(try await DossierRow.query(on: app.db).count() == 4)
+            #expect(!(try await app.get(PerformanceURL.rejects, as: s.office).text.contains("HS-4")))
+            try await Self.tallyMatchesRecount(app)
+
+            // The PAR Index sees the rates as system metrics.
+            let metrics = try await ProcedureMetricSource().values(for: [s.f.commune1], year: 2026, on: app.db)
+            #expect(metrics[s.f.commune1]?[.dossierOnTimeRate] == Points(100))
+        }
+    }
+
+    @Test func badBatchesAreRefusedWholeWithJSONErrors() async throws {
+        try await withApp { app in
+            let s = try await Self.setUp(app)
+            let ok = Self.dossier("HS-1")
+            #expect(try await Self.send(app, token: nil, [ok]).status == .unauthorized)
+            #expect(try await Self.send(app, token: "tdk_wrong", [ok]).status == .unauthorized)
+            let broken = try await Self.send(app, token: s.token, [], raw: "{\"dossiers\": [")
+            #expect(broken.status == .badRequest)
+            #expect(broken.text.contains("\"error\":\"json\""))
+            let dup = try await Self.send(app, token: s.token, [ok, ok])
+            #expect(dup.status == .unprocessableEntity)
+            let order = try await Self.send(app, token: s.token, [
+                ok, Self.dossier("HS-9", received: "2026-03-05T09:00:00+07:00", resolved: "2026-03-04T09:00:00+07:00", result: "approved"),
+            ])
+            #expect(order.status == .unprocessableEntity)
+            #expect(order.text.contains("resolved_at"))
+            let zone = try await Self.send(app, token: s.token, [Self.dossier("HS-8", received: "2026-03-05 09:00:00+25:00")])
+            #expect(zone.status == .unprocessableEntity)
+            let unknownField = try await Self.send(app, token: s.token, [], raw: "{\"dossiers\":[{\"code\":\"A\",\"evil\":1}]}")
+            #expect(unknownField.status == .unprocessableEntity)
+            #expect(try await DossierRow.query(on: app.db).count() == 0)
+
+            // A token used outside its scope, then a revoked token.
+            let reader = try await app.post(PerformanceURL.tokens, as: s.office, form: ["name": "Chỉ đọc", "scopes[]": "indicators:read"])
+            let readToken = String(try #require(reader.text.firstMatch(of: /id="new-token">(tdk_[A-Za-z0-9_-]+)</)?.1))
+            #expect(try await Self.send(app, token: readToken, [ok]).status == .forbidden)
+            let token = try #require(try await APIToken.query(on: app.db).filter(\.$name == "Một cửa điện tử").first())
+            #expect(try await app.post(PerformanceURL.revoke(try token.requireID()), as: s.office).status == .seeOther)
+            let revoked = try await Self.send(app, token: s.token, [ok])
+            #expect(revoked.status == .unauthorized)
+            #expect(revoked.text.contains("token_revoked"))
+        }
+    }
+
+    @Test func theOfficeDrillsDownFromTheProvinceToALateDossier() async throws {
+        try await withApp { app in
+            let s = try await Self.setUp(app)
+            _ = try await Self.send(app, token: s.token, [
+                Self.dossier("HS-TRE-01", resolved: "2026-03-09T10:00:00+07:00", result: "approved"),
+                Self.dossier("HS-SOM-02", resolved: "2026-03-03T10:00:00+07:00", result: "approved"),
+            ])
+            let province = try await app.get(PerformanceURL.home + "?year=2026&period=q1", as: s.office)
+            #expect(province.status == .ok)
+            #expect(province.text.contains("Xã Tân Phong"))
+            let unitPage = try await app.get(PerformanceURL.unit(s.f.commune1, ReportPeriod(year: 2026, code: "q1")), as: s.office)
+            #expect(unitPage.text.contains("Cấp giấy phép xây dựng nhà ở riêng lẻ"))
+            let procedure = try #require(try await ProcedureModel.query(on: app.db).filter(\.$code == "1.001234.000.00.00.H12").first())
+            let late = try await app.get(PerformanceURL.late(s.f.commune1, try procedure.requireID(), ReportPeriod(year: 2026, code: "q1")), as: s.office)
+            #expect(late.text.contains("HS-TRE-01"))
+            #expect(!late.text.contains("HS-SOM-02"))
+            // A commune officer sees the commune, not the other one.
+            let officer = try await Browser.signIn(try await app.makeUser("canbo.xth", grants: [(.unitOfficer, s.f.commune2)]), on: app.db)
+            #expect(try await app.get(PerformanceURL.unit(s.f.commune1, ReportPeriod(year: 2026, code: "q1")), as: officer).status == .forbidden)
+            #expect(!(try await app.get(PerformanceURL.home + "?year=2026&period=q1", as: officer).text.contains("Xã Tân Phong")))
+        }
+    }
+
+    @Test func theCalendarIsASettingAndRefusesNonsense() async throws {
+        try await withApp { app in
+            let s = try await Self.setUp(app)
+            let bad = try await app.post(PerformanceURL.calendar, as: s.office, form: ["holidays": "2026-02-30", "target": "abc"])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.text.contains("2026-02-30"))
+            let ok = try await app.post(PerformanceURL.calendar, as: s.office, form: ["weekend[]": "7", "holidays": "2026-03-03\n04/03/2026", "target": "30"])
+            #expect(ok.status == .seeOther)
+            let c = try await DossierService.calendar(on: app.db)
+            #expect(c.weekend == [7] && c.holidays.count == 2)
+            #expect(try await PerformanceController.timeCutTarget(on: app.db) == Points(30))
+        }
+    }
+}
+
+/// The dossiers table, for counting in tests.
+final class DossierRow: Model, @unchecked Sendable {
+    static let schema = "dossiers"
+    @ID(key: .id) var id: UUID?
+    init() {}
+}
+
+@Suite struct OpenAPIDocumentTests {
+    /// The document served is the one kept in the repository, and it is valid JSON naming every API route.
+    @Test func servedDocumentIsTheRepositoryFile() async throws {
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let file = try String(contentsOf: repo.appendingPathComponent("docs/openapi.json"), encoding: .utf8)
+        #expect(file.trimmingCharacters(in: .newlines) == OpenAPIDocument.json.trimmingCharacters(in: .newlines))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(file.utf8)) as? [String: Any])
+        let paths = try #require(object["paths"] as? [String: Any])
+        #expect(Set(paths.keys) == [PerformanceURL.apiDossiers, PerformanceURL.apiIndicators, PerformanceURL.openAPI])
+        try await withApp { app in
+            let served = try await app.get(PerformanceURL.openAPI, as: .anonymous)
+            #expect(served.status == .ok)
+            #expect(served.text == OpenAPIDocument.json)
+        }
+    }
+}
