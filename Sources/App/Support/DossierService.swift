@@ -201,32 +201,14 @@ enum DossierService {
         "complaints", "processing_hd", "statutory_hd", "internal_resolved", "internal_hd", "within_internal",
     ]
 
-    struct TallyRow: Decodable {
+    struct TallyRow: Decodable, TallyColumns {
         let unit_id: UUID, procedure_id: UUID, month: String
         let received: Int, resolved: Int, early: Int, on_time: Int, late: Int, withdrawn: Int, online: Int, payable: Int, paid_online: Int
         let digitised: Int, rated: Int, unsatisfied: Int, complaints: Int, processing_hd: Int, statutory_hd: Int, internal_resolved: Int
         let internal_hd: Int, within_internal: Int, histogram: String
 
         var tally: DossierTally {
-            var t = DossierTally()
-            t.received = received
-            t.resolved = resolved
-            t.early = early
-            t.onTime = on_time
-            t.late = late
-            t.withdrawn = withdrawn
-            t.online = online
-            t.payable = payable
-            t.paidOnline = paid_online
-            t.digitised = digitised
-            t.rated = rated
-            t.unsatisfied = unsatisfied
-            t.complaints = complaints
-            t.processingHalfDays = processing_hd
-            t.statutoryHalfDays = statutory_hd
-            t.internalResolved = internal_resolved
-            t.internalHalfDays = internal_hd
-            t.processingWithinInternal = within_internal
+            var t = counts
             t.histogram = DossierTally.histogram(parsing: histogram)
             return t
         }
@@ -269,6 +251,54 @@ enum DossierService {
             q += " ON CONFLICT (unit_id, procedure_id, month) DO UPDATE SET \(unsafeRaw: updates)"
             try await sql.raw(q).run()
         }
+    }
+}
+
+/// A row holding the tally columns (stored, or summed over months): one place turns them into a tally.
+protocol TallyColumns {
+    var received: Int { get }
+    var resolved: Int { get }
+    var early: Int { get }
+    var on_time: Int { get }
+    var late: Int { get }
+    var withdrawn: Int { get }
+    var online: Int { get }
+    var payable: Int { get }
+    var paid_online: Int { get }
+    var digitised: Int { get }
+    var rated: Int { get }
+    var unsatisfied: Int { get }
+    var complaints: Int { get }
+    var processing_hd: Int { get }
+    var statutory_hd: Int { get }
+    var internal_resolved: Int { get }
+    var internal_hd: Int { get }
+    var within_internal: Int { get }
+}
+
+extension TallyColumns {
+    /// The counts (no histogram).
+    var counts: DossierTally {
+        var t = DossierTally()
+        t.received = received
+        t.resolved = resolved
+        t.early = early
+        t.onTime = on_time
+        t.late = late
+        t.withdrawn = withdrawn
+        t.online = online
+        t.payable = payable
+        t.paidOnline = paid_online
+        t.digitised = digitised
+        t.rated = rated
+        t.unsatisfied = unsatisfied
+        t.complaints = complaints
+        t.processingHalfDays = processing_hd
+        t.statutoryHalfDays = statutory_hd
+        t.internalResolved = internal_resolved
+        t.internalHalfDays = internal_hd
+        t.processingWithinInternal = within_internal
+        return t
     }
 }
 

@@ -51,34 +51,12 @@ enum PerformanceService {
 
     private static let sums = DossierService.tallyColumns.map { "CAST(SUM(t.\($0)) AS BIGINT) AS \($0)" }.joined(separator: ", ")
 
-    private struct SumRow: Decodable {
+    private struct SumRow: Decodable, TallyColumns {
         let id: UUID, code: String, name: String, extra: String?
         let received: Int, resolved: Int, early: Int, on_time: Int, late: Int, withdrawn: Int, online: Int, payable: Int, paid_online: Int
         let digitised: Int, rated: Int, unsatisfied: Int, complaints: Int, processing_hd: Int, statutory_hd: Int, internal_resolved: Int
         let internal_hd: Int, within_internal: Int
-
-        var tally: DossierTally {
-            var t = DossierTally()
-            t.received = received
-            t.resolved = resolved
-            t.early = early
-            t.onTime = on_time
-            t.late = late
-            t.withdrawn = withdrawn
-            t.online = online
-            t.payable = payable
-            t.paidOnline = paid_online
-            t.digitised = digitised
-            t.rated = rated
-            t.unsatisfied = unsatisfied
-            t.complaints = complaints
-            t.processingHalfDays = processing_hd
-            t.statutoryHalfDays = statutory_hd
-            t.internalResolved = internal_resolved
-            t.internalHalfDays = internal_hd
-            t.processingWithinInternal = within_internal
-            return t
-        }
+        var tally: DossierTally { counts }
     }
 
     /// One line per unit with dossiers in the period (within `scope`, nil = all), ordered by code.
