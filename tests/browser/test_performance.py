@@ -65,3 +65,9 @@ def test_drill_down_from_the_province_to_a_late_dossier(page: Page, tmp_path: Pa
     text = main_text(page)
     assert "E2E-TRE-0001" in text and "E2E-SOM-0002" not in text
     check_a11y(page)
+
+    # The office's other pages: the working calendar and target, and the dossiers kept aside.
+    goto(page, "/performance/calendar")
+    assert "Thứ Bảy" in main_text(page)
+    goto(page, "/performance/rejects")
+    assert "Hồ sơ chờ xử lý lại" in main_text(page)
