@@ -19,6 +19,7 @@ enum Commands {
         surveys.commands["seed-benchmark"] = SurveyBenchmarkSeedCommand()
         surveys.commands["count"] = SurveyCountCommand()
         app.asyncCommands.use(surveys, as: "surveys")
+        app.asyncCommands.use(DossierCommands.group(), as: "dossiers")
         var mail = AsyncCommandGroupBox(help: "Thư điện tử nhắc việc: run")
         mail.commands["run"] = MailRunCommand()
         app.asyncCommands.use(mail, as: "mail")

@@ -27,6 +27,8 @@ struct DemoCommand: AsyncCommand {
         context.console.info("Đã nạp kế hoạch CCHC giai đoạn 2026–2030 và năm 2026 với \(DemoPlanLoader.provinceTasks.count) nhiệm vụ")
         try await DemoSurveyLoader.load(on: db, today: app.today)
         context.console.info("Đã nạp khảo sát sự hài lòng: đợt năm 2025 (đã đóng) và đợt năm \(app.today.year) (đang mở)")
+        let dossiers = try await DemoDossierLoader.load(on: db, today: app.today)
+        context.console.info("Đã nạp danh mục \(DemoProcedures.catalogue.count) thủ tục và \(dossiers) hồ sơ mô phỏng năm \(app.today.year - 1)–\(app.today.year)")
         guard !signature.noPasswords else { return }
         let accounts: [(String, String, Role, String)] = [
             ("admin", "Quản trị hệ thống", .systemAdmin, "UBND"),

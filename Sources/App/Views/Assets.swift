@@ -66,6 +66,7 @@ enum Assets {
         th,td{border-bottom:1px solid var(--line);padding:.45rem .6rem;text-align:left;vertical-align:top}
         th{background:#eef1f5;font-weight:600}
         td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+        td.num{white-space:nowrap}
         .table-wrap{overflow-x:auto}
         .field{margin-bottom:1rem;display:flex;flex-direction:column;gap:.25rem;max-width:36rem}
         label{font-weight:600}

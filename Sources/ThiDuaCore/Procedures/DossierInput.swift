@@ -195,3 +195,22 @@ public struct DossierInput: Sendable, Codable, Equatable {
                 returned: returned, result: result, paidOnline: paidOnline, digitised: digitised, rating: rating, complaint: complaint))
     }
 }
+
+/// The columns of a dossier file: the API's field names, or the Vietnamese names one-stop exports use.
+public enum DossierImportColumns {
+    public static let columns: [ImportColumn] = [
+        ImportColumn("code", aliases: ["ma ho so", "so ho so", "ma hs"], required: true),
+        ImportColumn("procedure_code", aliases: ["ma thu tuc", "ma tthc"], required: true),
+        ImportColumn("unit_code", aliases: ["ma don vi", "ma co quan", "don vi tiep nhan"], required: true),
+        ImportColumn("channel", aliases: ["kenh", "kenh tiep nhan", "hinh thuc nop"], required: true),
+        ImportColumn("received_at", aliases: ["ngay tiep nhan", "thoi diem tiep nhan", "ngay nhan"], required: true),
+        ImportColumn("due_at", aliases: ["ngay hen tra", "han giai quyet"], required: false),
+        ImportColumn("resolved_at", aliases: ["ngay giai quyet", "ngay co ket qua", "ngay hoan thanh"], required: false),
+        ImportColumn("returned_at", aliases: ["ngay tra ket qua", "ngay tra"], required: false),
+        ImportColumn("result", aliases: ["ket qua"], required: false),
+        ImportColumn("paid_online", aliases: ["thanh toan truc tuyen"], required: false),
+        ImportColumn("digitised", aliases: ["so hoa", "da so hoa"], required: false),
+        ImportColumn("rating", aliases: ["danh gia", "muc do hai long"], required: false),
+        ImportColumn("complaint", aliases: ["phan anh", "phan anh kien nghi"], required: false),
+    ]
+}

@@ -21,7 +21,7 @@ enum PerformancePages {
 
     /// The period picker: a GET form (year, period).
     static func periodForm(_ t: Localizer, _ p: ReportPeriod, action: String) -> HTMLNode {
-        H.form(.method("get"), .action(action), .class("inline filters")) {
+        H.form(.method("get"), .action(action), .class("filters")) {
             H.div(.class("field")) {
                 H.label(.for("f-year")) { t("perf.year") }
                 H.input(.type("number"), .id("f-year"), .name("year"), .value(String(p.year)), .attr("min", "2000"), .attr("max", "2100"))

@@ -1,0 +1,269 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import ThiDuaCore
+
+/// `thidua dossiers …`: import a big file with a progress bar, generate synthetic dossiers, load the demo catalogue.
+enum DossierCommands {
+    static func group() -> AsyncCommandGroupBox {
+        var g = AsyncCommandGroupBox(help: "Hồ sơ TTHC: import FILE | generate | seed-catalogue | count")
+        g.commands["import"] = DossierImportCommand()
+        g.commands["generate"] = DossierGenerateCommand()
+        g.commands["seed-catalogue"] = DossierSeedCatalogueCommand()
+        g.commands["count"] = DossierCountCommand()
+        return g
+    }
+
+    /// Inserts the demo catalogue's procedures that are not there yet; returns how many were added.
+    static func seedCatalogue(on db: any Database, actor: Actor) async throws -> Int {
+        let existing = Set(try await ProcedureModel.query(on: db).all(\.$code))
+        let missing = DemoProcedures.catalogue.filter { !existing.contains($0.code) }
+        guard !missing.isEmpty else { return 0 }
+        try await db.writing(as: actor) { tx, audit in
+            for d in missing {
+                let m = ProcedureModel(d)
+                try await m.create(on: tx)
+                audit.created(m)
+            }
+        }
+        return missing.count
+    }
+
+    /// The generator over the catalogue and the units (communes and departments) stored.
+    static func generator(on db: any Database) async throws -> DossierGenerator {
+        let procedures = try await ProcedureModel.query(on: db).sort(\.$code).all()
+        guard !procedures.isEmpty else { throw CommandFailure("Chưa có danh mục thủ tục: chạy `thidua dossiers seed-catalogue` hoặc nhập danh mục") }
+        let units = try await Unit.query(on: db).filter(\.$kindRaw ~~ ["commune", "department"]).sort(\.$code).all(\.$code)
+        guard !units.isEmpty else { throw CommandFailure("Chưa có đơn vị cấp xã hoặc sở") }
+        // The busiest procedures first (they get the largest share): by the order of the demo catalogue when known.
+        let order = Dictionary(uniqueKeysWithValues: DemoProcedures.catalogue.enumerated().map { ($0.element.code, $0.offset) })
+        let specs = procedures.sorted { (order[$0.code] ?? 1_000, $0.code) < (order[$1.code] ?? 1_000, $1.code) }.map {
+            DossierGenerator.ProcedureSpec(code: $0.code, statutory: $0.statutory, payable: $0.fee > 0, online: OnlineLevel(rawValue: $0.onlineRaw) ?? .none)
+        }
+        return DossierGenerator(procedures: specs, units: units, clock: try await DossierService.clock(on: db))
+    }
+}
+
+/// Reads a CSV file of dossiers record by record (quoted fields may hold line breaks), without holding it whole.
+struct CSVRecordReader {
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var eof = false
+    private(set) var bytesRead = 0
+
+    init(path: String) throws {
+        guard let h = FileHandle(forReadingAtPath: path) else { throw CommandFailure("Không mở được tệp \(path)") }
+        handle = h
+    }
+
+    /// The next record's cells, or nil at the end.
+    mutating func next() throws -> [String]? {
+        while true {
+            // A record ends at a line break outside quotes.
+            var inQuotes = false
+            var i = start
+            while i < buffer.count {
+                let b = buffer[i]
+                if b == UInt8(ascii: "\"") { inQuotes.toggle() } else if b == UInt8(ascii: "\n") && !inQuotes {
+                    let line = buffer[start..<i]
+                    start = i + 1
+                    return try cells(line)
+                }
+                i += 1
+            }
+            if eof {
+                guard start < buffer.count else { return nil }
+                let line = buffer[start...]
+                start = buffer.count
+                return try cells(line)
+            }
+            if start > 0 {
+                buffer.removeFirst(start)
+                start = 0
+            }
+            let chunk = handle.readData(ofLength: 1 << 20)
+            if chunk.isEmpty { eof = true } else {
+                bytesRead += chunk.count
+                buffer.append(contentsOf: chunk)
+            }
+        }
+    }
+
+    private func cells(_ line: ArraySlice<UInt8>) throws -> [String] {
+        var bytes = line
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        if bytes.last == UInt8(ascii: "\r") { bytes = bytes.dropLast() }
+        let text = String(decoding: bytes, as: UTF8.self)
+        if !text.contains("\"") { return text.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        return try CSVCodec.parse(text, maxRows: 1).first ?? []
+    }
+}
+
+/// `thidua dossiers import FILE`: a UTF-8 CSV with a header row of the API's field names (or their Vietnamese
+/// names), in batches of 5,000, each one transaction, with a progress bar. A batch with a bad row stops the run with
+/// the rows' problems; what was stored before stays (re-running the corrected file is safe: a code replaces itself).
+struct DossierImportCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "file") var file: String
+        @Option(name: "source") var source: String?
+    }
+
+    var help: String { "Nhập hồ sơ từ tệp CSV lớn / import dossiers from a big CSV file" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let total = (try? FileManager.default.attributesOfItem(atPath: signature.file)[.size] as? Int) ?? 0
+        var reader = try CSVRecordReader(path: signature.file)
+        guard let header = try reader.next() else { throw CommandFailure("Tệp trống") }
+        let map = HeaderMapping.resolve(header, columns: DossierImportColumns.columns)
+        guard map.missing.isEmpty else { throw CommandFailure("Thiếu cột: " + map.missing.joined(separator: ", ")) }
+        let source = "file:" + (signature.source ?? URL(fileURLWithPath: signature.file).lastPathComponent)
+        let started = ContinuousClock.now
+        var line = 1
+        var stored = IngestReport()
+        var keptAside = 0
+        var batch: [[String]] = []
+        var firstLine = 2
+        func flush() async throws {
+            guard !batch.isEmpty else { return }
+            let rows = batch
+            let items: [(String) -> String?] = rows.map { row in { key in map.value(key, in: row) } }
+            switch DossierService.check(items) {
+            case .failure(let refusal):
+                for p in refusal.items.prefix(50) {
+                    context.console.error("dòng \(firstLine + p.index): \(p.field) — \(Localizer(lang: .vi)(p.problem, p.value ?? ""))")
+                }
+                throw CommandFailure("Lô từ dòng \(firstLine) có lỗi; đã lưu \(stored.inserted + stored.updated) hồ sơ trước đó. Sửa tệp rồi chạy lại (mã hồ sơ đã có sẽ được cập nhật, không nhân đôi).")
+            case .success(let inputs):
+                let r = try await DossierService.ingest(inputs, source: source, actor: .system("dossiers import"), on: app.db)
+                stored.inserted += r.inserted
+                stored.updated += r.updated
+                keptAside += r.keptAside.count
+            }
+            batch.removeAll(keepingCapacity: true)
+            let seconds = max(0.001, Double((ContinuousClock.now - started).components.attoseconds) / 1e18 + Double((ContinuousClock.now - started).components.seconds))
+            let done = stored.inserted + stored.updated + keptAside
+            let share = total > 0 ? min(1, Double(reader.bytesRead) / Double(total)) : 0
+            let bar = String(repeating: "█", count: Int(share * 30)) + String(repeating: "░", count: 30 - Int(share * 30))
+            FileHandle.standardError.write(Data("\r\(bar) \(Int(share * 100)) %  \(done) hồ sơ  \(Int(Double(done) / seconds))/s   ".utf8))
+        }
+        while let row = try reader.next() {
+            line += 1
+            if row.allSatisfy({ $0.isEmpty }) { continue }
+            if batch.isEmpty { firstLine = line }
+            batch.append(row)
+            if batch.count == DossierService.maxBatch { try await flush() }
+        }
+        try await flush()
+        FileHandle.standardError.write(Data("\n".utf8))
+        context.console.output("Đã nhập: \(stored.inserted) mới, \(stored.updated) cập nhật, \(keptAside) chờ xử lý lại (thủ tục hoặc đơn vị chưa có).".consoleText())
+    }
+}
+
+/// `thidua dossiers generate --count N --year Y [--seed S] [--start I] [--out FILE]`: synthetic dossiers over the stored
+/// catalogue and units, as CSV (standard output without --out). For the demo and the benchmarks only.
+struct DossierGenerateCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "count") var count: Int?
+        @Option(name: "year") var year: Int?
+        @Option(name: "seed") var seed: Int?
+        @Option(name: "out") var out: String?
+        @Option(name: "start") var start: Int?
+    }
+
+    var help: String { "Sinh hồ sơ mô phỏng (CSV) / synthetic dossiers as CSV" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let generator = try await DossierCommands.generator(on: context.application.db)
+        let count = max(0, signature.count ?? 10_000)
+        let year = signature.year ?? context.application.today.year
+        let seed = UInt64(signature.seed ?? 766)
+        let path = signature.out ?? "/dev/stdout"
+        FileManager.default.createFile(atPath: path, contents: nil)
+        guard let out = FileHandle(forWritingAtPath: path) else { throw CommandFailure("Không ghi được \(path)") }
+        defer { try? out.close() }
+        var text = DossierInput.fields.joined(separator: ",") + "\n"
+        let first = max(0, signature.start ?? 0)
+        for i in first..<(first + count) {
+            text += DossierGenerator.row(generator.dossier(i, year: year, seed: seed)).map(CSVCodec.cell).joined(separator: ",") + "\n"
+            if text.utf8.count > 1 << 20 {
+                out.write(Data(text.utf8))
+                text = ""
+            }
+        }
+        out.write(Data(text.utf8))
+    }
+}
+
+/// `thidua dossiers seed-catalogue`: adds the demo province's procedures (demo and benchmarks).
+struct DossierSeedCatalogueCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Nạp danh mục thủ tục mô phỏng / load the demo procedures catalogue" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let n = try await DossierCommands.seedCatalogue(on: context.application.db, actor: .system("dossiers seed-catalogue"))
+        context.console.output("Đã thêm \(n) thủ tục.".consoleText())
+    }
+}
+
+/// `thidua dossiers count`: dossiers stored.
+struct DossierCountCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Số hồ sơ đã lưu / dossiers stored" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        struct R: Decodable { let n: Int }
+        guard let sql = context.application.db as? any SQLDatabase else { return }
+        let n = try await sql.raw("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM dossiers").first(decoding: R.self)?.n ?? 0
+        context.console.output("\(n)".consoleText())
+    }
+}
+
+/// The demo province's procedure performance: the demo catalogue, a working calendar, and synthetic dossiers for
+/// last year and this year up to today (recent ones still open), through the same ingest as the API.
+enum DemoDossierLoader {
+    /// Demo holidays (the 2025 and 2026 arrangements as announced; a province enters its own each year and should
+    /// check them against that year's official notice).
+    static let holidays = [
+        "2025-01-01", "2025-01-27", "2025-01-28", "2025-01-29", "2025-01-30", "2025-01-31", "2025-04-07", "2025-04-30", "2025-05-01",
+        "2025-05-02", "2025-09-01", "2025-09-02",
+        "2026-01-01", "2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19", "2026-02-20", "2026-04-27", "2026-04-30", "2026-05-01",
+        "2026-09-01", "2026-09-02",
+    ]
+    static let workdays = ["2025-04-26"]
+
+    static func load(on db: any Database, today: CivilDate, perYear: Int = 12_000) async throws -> Int {
+        let actor = Actor.system("demo")
+        _ = try await DossierCommands.seedCatalogue(on: db, actor: actor)
+        let calendar = WorkingCalendar(holidays: Set(holidays.compactMap { CivilDate(parsing: $0) }), workdays: Set(workdays.compactMap { CivilDate(parsing: $0) }))
+        let json = String(decoding: try JSONEncoder.sorted.encode(calendar), as: UTF8.self)
+        try await db.writing(as: actor) { tx, audit in try await ProvinceSetting.save(DossierService.calendarKey, json: json, on: tx, audit: audit) }
+        var generator = try await DossierCommands.generator(on: db)
+        let now = DossierClock.startOfDay(today) + 10 * 3_600
+        generator.openAfter = now - 10 * 86_400
+        var stored = 0
+        for year in [today.year - 1, today.year] {
+            var batch: [DossierInput] = []
+            for i in 0..<perYear {
+                var d = generator.dossier(i, year: year, seed: 2_026)
+                if d.received > now { continue }
+                if let r = d.resolved, r > now {
+                    d.resolved = nil
+                    d.returned = nil
+                    d.result = nil
+                    d.rating = nil
+                }
+                if let r = d.returned, r > now { d.returned = nil }
+                batch.append(d)
+                if batch.count == DossierService.maxBatch {
+                    stored += try await DossierService.ingest(batch, source: "demo", actor: actor, on: db).inserted
+                    batch.removeAll()
+                }
+            }
+            stored += try await DossierService.ingest(batch, source: "demo", actor: actor, on: db).inserted
+        }
+        return stored
+    }
+}
