@@ -4,7 +4,8 @@
 #   2. swift build --build-tests
 #   3. swift test on SQLite
 #   4. swift test on a throwaway PostgreSQL 15 (each test in its own schema; includes the multi-server test)
-#   5. the browser suite (Playwright + axe) against the debug binary with the demo province loaded
+#   5. the dossier tallies against an independent DuckDB computation (scripts/duckdb-indicators.py), then the
+#      browser suite (Playwright + axe) against the debug binary with the demo province loaded
 #
 # Works on a fresh Debian 12 machine as root, and again on a machine where everything is installed.
 # Everything it starts (PostgreSQL, the app server) is stopped on exit, pass or fail.
@@ -186,6 +187,16 @@ echo "-- migrate"
 app migrate --yes
 echo "-- demo province"
 app demo --no-passwords
+echo "-- dossier tallies against an independent computation (DuckDB, from docs/procedures.md)"
+mkdir -p "$APP_DIR/check"
+cp "$APP_DIR/data/thidua.sqlite" "$APP_DIR/check/"
+.venv/bin/python - "$APP_DIR/check/thidua.sqlite" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1]); c.execute("DELETE FROM dossiers"); c.execute("DELETE FROM dossier_tallies"); c.commit()
+PY
+env -u DATABASE_URL THIDUA_DATA_DIR="$APP_DIR/check" "$APP_BIN" dossiers generate --count 20000 --year 2026 --seed 11 --out "$APP_DIR/check/d.csv" </dev/null
+env -u DATABASE_URL THIDUA_DATA_DIR="$APP_DIR/check" "$APP_BIN" dossiers import "$APP_DIR/check/d.csv" </dev/null 2>/dev/null
+.venv/bin/python scripts/duckdb-indicators.py "$APP_DIR/check/thidua.sqlite" "$APP_DIR/check/d.csv" --compare
 echo "-- test accounts"
 app user create --username e2e.admin --password 'E2e-Admin-2026' --name 'Quản trị E2E' \
     --role system_admin --unit UBND

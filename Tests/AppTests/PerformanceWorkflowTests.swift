@@ -64,8 +64,16 @@ import VaporTesting
         for r in try await sql.raw("SELECT facts FROM dossiers").all(decoding: F.self) {
             recount.add(try JSONDecoder().decode(DossierFacts.self, from: Data(r.facts.utf8)))
         }
-        let stored = try await sql.raw("SELECT * FROM dossier_tallies").all(decoding: DossierService.TallyRow.self).reduce(DossierTally()) { $0 + $1.tally }
-        #expect(stored == recount)
+        #expect(try await DossierService.storedTotal(on: sql) == recount)
+        // The per-unit rollup holds the same counts.
+        struct U: Decodable, TallyColumns {
+            let received: Int, resolved: Int, early: Int, on_time: Int, late: Int, withdrawn: Int, online: Int, payable: Int, paid_online: Int
+            let digitised: Int, rated: Int, unsatisfied: Int, complaints: Int, processing_hd: Int, statutory_hd: Int, internal_resolved: Int
+            let internal_hd: Int, within_internal: Int
+        }
+        var counts = recount
+        counts.histogram = [:]
+        #expect(try await sql.raw("SELECT * FROM dossier_unit_tallies").all(decoding: U.self).reduce(DossierTally()) { $0 + $1.counts } == counts)
     }
 
     @Test func dossiersArriveByAPIAndTheIndicatorsFollow() async throws {
@@ -140,6 +148,12 @@ import VaporTesting
             #expect(zone.status == .unprocessableEntity)
             let unknownField = try await Self.send(app, token: s.token, [], raw: "{\"dossiers\":[{\"code\":\"A\",\"evil\":1}]}")
             #expect(unknownField.status == .unprocessableEntity)
+            let many = try await Self.send(app, token: s.token, (0...DossierService.maxBatch).map { Self.dossier("HS-\($0)") })
+            #expect(many.status == .payloadTooLarge)
+            #expect(many.text.contains("batch_too_large"))
+            let huge = try await Self.send(app, token: s.token, [], raw: "{\"dossiers\":[" + String(repeating: " ", count: DossierService.maxBatchBytes + 1) + "]}")
+            #expect(huge.status == .payloadTooLarge)
+            #expect(huge.headers.contentType?.subType == "json")
             #expect(try await DossierRow.query(on: app.db).count() == 0)
 
             // A token used outside its scope, then a revoked token.

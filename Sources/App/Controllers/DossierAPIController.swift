@@ -64,6 +64,10 @@ enum DossierAPIController {
         guard let body = req.body.data, body.readableBytes > 0 else {
             return fail(.badRequest, "empty", "Yêu cầu không có nội dung JSON.")
         }
+        // The route refuses larger bodies before reading them; this holds whatever the route's settings become.
+        guard body.readableBytes <= DossierService.maxBatchBytes else {
+            return fail(.payloadTooLarge, "body_too_large", "Nội dung quá lớn: tối đa \(DossierService.maxBatchBytes / 1024 / 1024) MB mỗi lần gửi.")
+        }
         let parsed = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView), options: [.fragmentsAllowed])
         guard let object = parsed as? [String: Any], let list = object["dossiers"] as? [Any] else {
             return fail(.badRequest, "json", "Nội dung không phải JSON hợp lệ dạng {\"dossiers\": [...]}.")

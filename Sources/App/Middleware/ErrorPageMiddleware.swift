@@ -35,6 +35,10 @@ struct ErrorPageMiddleware: AsyncMiddleware {
                 request.logger.info("request refused", metadata: ["status": .stringConvertible(status.code), "path": .string(request.url.path)])
             }
             if Catalog.vi[key] == nil { key = status.code >= 500 ? "error.500" : "error.generic" }
+            // The JSON API answers in JSON, errors included (an oversize body is refused before its handler runs).
+            if request.url.path.hasPrefix("/api/") {
+                return DossierAPIController.fail(status, "http_\(status.code)", Localizer(lang: .vi)(key))
+            }
             let ctx = request.pageContext
             let t = ctx.t
             let page = Layout.page(ctx, title: t("error.title." + (Catalog.vi["error.title.\(status.code)"] != nil ? String(status.code) : "generic"))) {

@@ -44,30 +44,28 @@ struct M011_CreateProcedures: AsyncMigration {
             .field("updated_ms", .int64, .required)
             .unique(on: "code")
             .create()
-        try await db.schema("dossier_tallies")
+        // Running counts per unit × procedure × month, per unit × month (the province page reads these), and the
+        // processing-time histogram (for the 90th percentile). All three only ever receive increments.
+        var tallies = db.schema("dossier_tallies")
             .field("unit_id", .uuid, .required, .references("units", "id"))
             .field("procedure_id", .uuid, .required, .references("procedures", "id"))
             .field("month", .string, .required)
-            .field("received", .int64, .required)
-            .field("resolved", .int64, .required)
-            .field("early", .int64, .required)
-            .field("on_time", .int64, .required)
-            .field("late", .int64, .required)
-            .field("withdrawn", .int64, .required)
-            .field("online", .int64, .required)
-            .field("payable", .int64, .required)
-            .field("paid_online", .int64, .required)
-            .field("digitised", .int64, .required)
-            .field("rated", .int64, .required)
-            .field("unsatisfied", .int64, .required)
-            .field("complaints", .int64, .required)
-            .field("processing_hd", .int64, .required)
-            .field("statutory_hd", .int64, .required)
-            .field("internal_resolved", .int64, .required)
-            .field("internal_hd", .int64, .required)
-            .field("within_internal", .int64, .required)
-            .field("histogram", .string, .required)
-            .unique(on: "unit_id", "procedure_id", "month")
+        var unitTallies = db.schema("dossier_unit_tallies")
+            .field("unit_id", .uuid, .required, .references("units", "id"))
+            .field("month", .string, .required)
+        for column in DossierService.tallyColumns {
+            tallies = tallies.field(.string(column), .int64, .required)
+            unitTallies = unitTallies.field(.string(column), .int64, .required)
+        }
+        try await tallies.unique(on: "unit_id", "procedure_id", "month").create()
+        try await unitTallies.unique(on: "unit_id", "month").create()
+        try await db.schema("dossier_histograms")
+            .field("unit_id", .uuid, .required, .references("units", "id"))
+            .field("procedure_id", .uuid, .required, .references("procedures", "id"))
+            .field("month", .string, .required)
+            .field("half_days", .int, .required)
+            .field("n", .int64, .required)
+            .unique(on: "unit_id", "procedure_id", "month", "half_days")
             .create()
         try await db.schema("dossier_rejects")
             .id()
@@ -91,12 +89,14 @@ struct M011_CreateProcedures: AsyncMigration {
             .unique(on: "token_hash")
             .create()
         guard let sql = db as? any SQLDatabase else { return }
-        try await sql.raw("CREATE INDEX dossiers_drill ON dossiers (unit_id, procedure_id, timeliness, resolved_month)").run()
+        // Only late dossiers are listed one by one (the drill-down): a partial index keeps the others' inserts cheap.
+        try await sql.raw("CREATE INDEX dossiers_late ON dossiers (unit_id, procedure_id, resolved_month) WHERE timeliness = 'late'").run()
         try await sql.raw("CREATE INDEX dossier_tallies_month ON dossier_tallies (month)").run()
+        try await sql.raw("CREATE INDEX dossier_unit_tallies_month ON dossier_unit_tallies (month)").run()
         try await sql.raw("CREATE INDEX dossier_rejects_open ON dossier_rejects (reprocessed_ms, created_ms)").run()
     }
 
     func revert(on db: any Database) async throws {
-        for t in ["api_tokens", "dossier_rejects", "dossier_tallies", "dossiers", "procedures"] { try await db.schema(t).delete() }
+        for t in ["api_tokens", "dossier_rejects", "dossier_histograms", "dossier_unit_tallies", "dossier_tallies", "dossiers", "procedures"] { try await db.schema(t).delete() }
     }
 }

@@ -161,7 +161,7 @@ enum DossierService {
                 let due = clock.due(received: d.received, limit: TimeLimit(halfDays: p.statutory_half_days))
                 let factsJSON = String(decoding: try JSONEncoder().encode(facts), as: UTF8.self)
                 rows.append([
-                    UUID(), d.code, p.id, unitID, d.channel.rawValue, d.received, due, d.due, d.resolved, d.returned, d.result?.rawValue,
+                    UUID.timeOrdered(ms: now), d.code, p.id, unitID, d.channel.rawValue, d.received, due, d.due, d.resolved, d.returned, d.result?.rawValue,
                     d.paidOnline, d.digitised, d.rating?.rawValue, d.complaint, facts.timeliness?.rawValue, facts.processingHalfDays,
                     receivedMonth, resolvedMonth, factsJSON, now,
                 ])
@@ -205,13 +205,9 @@ enum DossierService {
         let unit_id: UUID, procedure_id: UUID, month: String
         let received: Int, resolved: Int, early: Int, on_time: Int, late: Int, withdrawn: Int, online: Int, payable: Int, paid_online: Int
         let digitised: Int, rated: Int, unsatisfied: Int, complaints: Int, processing_hd: Int, statutory_hd: Int, internal_resolved: Int
-        let internal_hd: Int, within_internal: Int, histogram: String
+        let internal_hd: Int, within_internal: Int
 
-        var tally: DossierTally {
-            var t = counts
-            t.histogram = DossierTally.histogram(parsing: histogram)
-            return t
-        }
+        var tally: DossierTally { counts }
     }
 
     static func values(_ t: DossierTally) -> [any Encodable & Sendable] {
@@ -221,36 +217,63 @@ enum DossierService {
         ]
     }
 
-    /// Adds the deltas to the stored tallies (read, merged, written back: the histogram merges in Swift).
+    struct UnitMonth: Hashable { let unit: UUID, month: String }
+    struct HistogramKey: Hashable { let unit: UUID, procedure: UUID, month: String, halfDays: Int }
+
+    /// Adds the deltas to the stored tallies, the per-unit rollup and the histograms: increments only, nothing is
+    /// read back (so a batch costs the same however many dossiers are stored).
     private static func apply(_ deltas: [TallyKey: DossierTally], on sql: any SQLDatabase) async throws {
         let changed = deltas.filter { $0.value != DossierTally() }
         guard !changed.isEmpty else { return }
-        var current: [TallyKey: DossierTally] = [:]
-        let months = Array(Set(changed.keys.map(\.month)))
-        let procedures = Array(Set(changed.keys.map(\.procedure)))
-        for m in months.chunked(200) {
-            for p in procedures.chunked(400) {
-                for r in try await sql.raw("SELECT * FROM dossier_tallies WHERE month IN (\(binds: m)) AND procedure_id IN (\(binds: p))")
-                    .all(decoding: TallyRow.self)
-                {
-                    let key = TallyKey(unit: r.unit_id, procedure: r.procedure_id, month: r.month)
-                    if changed[key] != nil { current[key] = r.tally }
-                }
-            }
+        try await increment(
+            "dossier_tallies", keys: ["unit_id", "procedure_id", "month"],
+            rows: changed.map { ([$0.key.unit, $0.key.procedure, $0.key.month] as [any Encodable & Sendable], values($0.value)) }, on: sql)
+        var units: [UnitMonth: DossierTally] = [:]
+        var histograms: [HistogramKey: Int] = [:]
+        for (key, delta) in changed {
+            units[UnitMonth(unit: key.unit, month: key.month), default: DossierTally()] += delta
+            for (hd, n) in delta.histogram { histograms[HistogramKey(unit: key.unit, procedure: key.procedure, month: key.month, halfDays: hd), default: 0] += n }
         }
-        let columns = ["unit_id", "procedure_id", "month"] + tallyColumns + ["histogram"]
-        let updates = (tallyColumns + ["histogram"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-        for chunk in Array(changed).chunked(300) {
-            var q = SQLQueryString("INSERT INTO dossier_tallies (\(unsafeRaw: columns.joined(separator: ", "))) VALUES ")
-            for (i, (key, delta)) in chunk.enumerated() {
-                let merged = (current[key] ?? DossierTally()) + delta
+        try await increment(
+            "dossier_unit_tallies", keys: ["unit_id", "month"],
+            rows: units.map { ([$0.key.unit, $0.key.month] as [any Encodable & Sendable], values($0.value)) }, on: sql)
+        let hist = histograms.filter { $0.value != 0 }
+        for chunk in Array(hist).chunked(500) {
+            var q = SQLQueryString("INSERT INTO dossier_histograms (unit_id, procedure_id, month, half_days, n) VALUES ")
+            for (i, (k, n)) in chunk.enumerated() {
                 if i > 0 { q += ", " }
-                let row: [any Encodable & Sendable] = [key.unit, key.procedure, key.month] + values(merged) + [merged.histogramText]
-                q += "(\(binds: row))"
+                q += "(\(bind: k.unit), \(bind: k.procedure), \(bind: k.month), \(bind: k.halfDays), \(bind: n))"
             }
-            q += " ON CONFLICT (unit_id, procedure_id, month) DO UPDATE SET \(unsafeRaw: updates)"
+            q += " ON CONFLICT (unit_id, procedure_id, month, half_days) DO UPDATE SET n = dossier_histograms.n + excluded.n"
             try await sql.raw(q).run()
         }
+    }
+
+    /// `INSERT … ON CONFLICT (keys) DO UPDATE SET c = table.c + excluded.c` for every tally column.
+    private static func increment(
+        _ table: String, keys: [String], rows: [(key: [any Encodable & Sendable], values: [any Encodable & Sendable])], on sql: any SQLDatabase
+    ) async throws {
+        let columns = keys + tallyColumns
+        let updates = tallyColumns.map { "\($0) = \(table).\($0) + excluded.\($0)" }.joined(separator: ", ")
+        for chunk in rows.chunked(300) {
+            var q = SQLQueryString("INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: columns.joined(separator: ", "))) VALUES ")
+            for (i, r) in chunk.enumerated() {
+                if i > 0 { q += ", " }
+                q += "(\(binds: r.key + r.values))"
+            }
+            q += " ON CONFLICT (\(unsafeRaw: keys.joined(separator: ", "))) DO UPDATE SET \(unsafeRaw: updates)"
+            try await sql.raw(q).run()
+        }
+    }
+
+    /// Everything stored, summed: counts from the tallies, the histogram from its table (tests compare this with a
+    /// recount of the dossiers' facts).
+    static func storedTotal(on sql: any SQLDatabase) async throws -> DossierTally {
+        var total = try await sql.raw("SELECT * FROM dossier_tallies").all(decoding: TallyRow.self).reduce(DossierTally()) { $0 + $1.tally }
+        struct H: Decodable { let half_days: Int, n: Int }
+        for h in try await sql.raw("SELECT half_days, CAST(SUM(n) AS BIGINT) AS n FROM dossier_histograms GROUP BY half_days").all(decoding: H.self)
+        where h.n != 0 { total.histogram[h.half_days] = h.n }
+        return total
     }
 }
 

@@ -62,9 +62,11 @@ enum PerformanceService {
     /// One line per unit with dossiers in the period (within `scope`, nil = all), ordered by code.
     static func byUnit(_ period: ReportPeriod, scope: Set<UUID>?, on db: any Database) async throws -> [Line] {
         guard let sql = db as? any SQLDatabase else { return [] }
+        // From the per-unit rollup: units × months rows, however many dossiers and procedures there are.
+        let outer = DossierService.tallyColumns.map { "s.\($0)" }.joined(separator: ", ")
         let rows = try await sql.raw("""
-            SELECT u.id, u.code, u.name, NULL AS extra, \(unsafeRaw: sums) FROM dossier_tallies t JOIN units u ON u.id = t.unit_id \
-            WHERE t.month IN (\(binds: period.months)) GROUP BY u.id, u.code, u.name ORDER BY u.code
+            SELECT u.id, u.code, u.name, NULL AS extra, \(unsafeRaw: outer) FROM (SELECT t.unit_id, \(unsafeRaw: sums) FROM dossier_unit_tallies t \
+            WHERE t.month IN (\(binds: period.months)) GROUP BY t.unit_id) s JOIN units u ON u.id = s.unit_id ORDER BY u.code
             """).all(decoding: SumRow.self)
         return rows.filter { scope?.contains($0.id) ?? true }.map { Line(id: $0.id, code: $0.code, name: $0.name, extra: "", tally: $0.tally) }
     }
@@ -76,17 +78,18 @@ enum PerformanceService {
             SELECT p.id, p.code, p.name, p.field AS extra, \(unsafeRaw: sums) FROM dossier_tallies t JOIN procedures p ON p.id = t.procedure_id \
             WHERE t.unit_id = \(bind: unit) AND t.month IN (\(binds: period.months)) GROUP BY p.id, p.code, p.name, p.field ORDER BY p.code
             """).all(decoding: SumRow.self)
-        struct H: Decodable { let procedure_id: UUID, histogram: String }
+        struct H: Decodable { let procedure_id: UUID, half_days: Int, n: Int }
         var histograms: [UUID: [Int: Int]] = [:]
         for h in try await sql.raw("""
-            SELECT procedure_id, histogram FROM dossier_tallies WHERE unit_id = \(bind: unit) AND month IN (\(binds: period.months)) AND histogram <> ''
-            """).all(decoding: H.self)
+            SELECT procedure_id, half_days, CAST(SUM(n) AS BIGINT) AS n FROM dossier_histograms \
+            WHERE unit_id = \(bind: unit) AND month IN (\(binds: period.months)) GROUP BY procedure_id, half_days
+            """).all(decoding: H.self) where h.n != 0
         {
-            for (k, v) in DossierTally.histogram(parsing: h.histogram) { histograms[h.procedure_id, default: [:]][k, default: 0] += v }
+            histograms[h.procedure_id, default: [:]][h.half_days] = h.n
         }
         return rows.map {
             var t = $0.tally
-            t.histogram = (histograms[$0.id] ?? [:]).filter { $0.value != 0 }
+            t.histogram = histograms[$0.id] ?? [:]
             return Line(id: $0.id, code: $0.code, name: $0.name, extra: $0.extra ?? "", tally: t)
         }
     }
