@@ -28,7 +28,9 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 # Only the benchmark's dossiers: the demo's are removed (the comparison covers exactly the file).
 python3 - "$DIR/thidua.sqlite" <<'PY'
 import sqlite3, sys
-c = sqlite3.connect(sys.argv[1]); c.execute("DELETE FROM dossiers"); c.execute("DELETE FROM dossier_tallies"); c.commit()
+c = sqlite3.connect(sys.argv[1])
+for t in ("dossiers", "dossier_tallies", "dossier_unit_tallies", "dossier_histograms"): c.execute("DELETE FROM " + t)
+c.commit()
 PY
 start=$(date +%s.%N)
 "$BIN" dossiers generate --count "$COUNT" --year $YEAR --out "$DIR/dossiers.csv"

@@ -182,3 +182,40 @@ import Testing
         }
     }
 }
+
+/// The synthetic dossiers are valid input, the same for the same seed, and plausible in their shares.
+@Suite struct DossierGeneratorTests {
+    static let generator = DossierGenerator(
+        procedures: [
+            .init(code: "1.000001.H99", statutory: TimeLimit(workingDays: 3), payable: true, online: .full),
+            .init(code: "1.000002.H99", statutory: TimeLimit(halfDays: 1), payable: false, online: .partial),
+            .init(code: "1.000003.H99", statutory: TimeLimit(workingDays: 20), payable: false, online: .none),
+        ],
+        units: ["XTP", "XTH"], clock: ProcedureTimingTests.clock)
+
+    @Test func rowsPassTheInputCheckAndRepeat() {
+        for i in 0..<2_000 {
+            let d = Self.generator.dossier(i, year: 2026, seed: 9)
+            #expect(d == Self.generator.dossier(i, year: 2026, seed: 9))
+            let row = DossierGenerator.row(d)
+            let parsed = DossierInput.check { key in DossierInput.fields.firstIndex(of: key).map { row[$0] } }
+            #expect((try? parsed.get()) == d, "\(row)")
+        }
+    }
+
+    @Test func sharesArePlausible() {
+        var t = DossierTally()
+        for i in 0..<5_000 {
+            let d = Self.generator.dossier(i, year: 2026, seed: 3)
+            let p = Self.generator.procedures.first { $0.code == d.procedureCode }!
+            t.add(ProcedureTimingTests.clock.facts(
+                channel: d.channel, received: d.received, resolved: d.resolved, result: d.result, statutory: p.statutory, internalLimit: nil,
+                payable: p.payable, paidOnline: d.paidOnline, digitised: d.digitised, rated: d.rating != nil, unsatisfied: d.rating == .unsatisfied,
+                complaint: d.complaint))
+        }
+        let i = DossierIndicators(t)
+        #expect((Points(85)...Points(99)).contains(i.onTimeRate!), "\(i.onTimeRate!)")
+        #expect((Points(20)...Points(70)).contains(i.onlineRate!))
+        #expect((Points(70)...Points(86)).contains(i.digitisationRate!))
+    }
+}
