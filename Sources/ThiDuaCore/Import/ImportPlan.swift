@@ -76,6 +76,20 @@ public struct ImportPlan<Draft: Sendable & Codable & Equatable>: Sendable, Codab
     }
 
     public var isCommittable: Bool { issues.isEmpty && missingColumns.isEmpty && !drafts.isEmpty }
+
+    /// The start every import shares: the header resolved against `columns`, missing columns and a file over
+    /// `maxRows` reported. The mapping is nil when the plan is already final (nothing to read row by row).
+    static func begin(rows: [[String]], columns: [ImportColumn], maxRows: Int) -> (plan: ImportPlan, map: HeaderMapping?) {
+        guard let header = rows.first else { return (ImportPlan(missingColumns: columns.filter(\.required).map(\.key)), nil) }
+        let map = HeaderMapping.resolve(header, columns: columns)
+        var plan = ImportPlan(missingColumns: map.missing, unknownColumns: map.unknown)
+        guard map.missing.isEmpty else { return (plan, nil) }
+        if rows.count - 1 > maxRows {
+            plan.issues.append(RowIssue(row: maxRows + 2, column: nil, problem: .tooLong(max: maxRows)))
+            return (plan, nil)
+        }
+        return (plan, map)
+    }
 }
 
 /// Rows whose cells are all blank are skipped by imports (spreadsheets keep formatted empty rows).

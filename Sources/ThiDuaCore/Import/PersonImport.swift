@@ -54,14 +54,9 @@ public enum PersonImport {
         rows: [[String]], units: UnitResolver, existingCodes: Set<String>, thisYear: Int, maxRows: Int = 50_000,
         mayEditIn: (String) -> Bool
     ) -> ImportPlan<PersonDraft> {
-        guard let header = rows.first else { return ImportPlan(missingColumns: columns.filter(\.required).map(\.key)) }
-        let map = HeaderMapping.resolve(header, columns: columns)
-        var plan = ImportPlan<PersonDraft>(missingColumns: map.missing, unknownColumns: map.unknown)
-        guard map.missing.isEmpty else { return plan }
-        if rows.count - 1 > maxRows {
-            plan.issues.append(RowIssue(row: maxRows + 2, column: nil, problem: .tooLong(max: maxRows)))
-            return plan
-        }
+        let begun = ImportPlan<PersonDraft>.begin(rows: rows, columns: columns, maxRows: maxRows)
+        var plan = begun.plan
+        guard let map = begun.map else { return plan }
         var firstRowOfCode: [String: Int] = [:]
         for (offset, row) in rows.dropFirst().enumerated() where !isBlank(row) {
             let rowNo = offset + 2

@@ -40,14 +40,9 @@ public enum TaskImport {
     /// Dry run. `existingCodes` are task codes already in the plan (a code must be new); `mayReportFor` is not
     /// needed here: the plan's owner decides who leads, any unit may be named.
     public static func plan(rows: [[String]], units: UnitResolver, existingCodes: Set<String>, maxRows: Int = 20_000) -> ImportPlan<TaskDraft> {
-        guard let header = rows.first else { return ImportPlan(missingColumns: columns.filter(\.required).map(\.key)) }
-        let map = HeaderMapping.resolve(header, columns: columns)
-        var plan = ImportPlan<TaskDraft>(missingColumns: map.missing, unknownColumns: map.unknown)
-        guard map.missing.isEmpty else { return plan }
-        if rows.count - 1 > maxRows {
-            plan.issues.append(RowIssue(row: maxRows + 2, column: nil, problem: .tooLong(max: maxRows)))
-            return plan
-        }
+        let begun = ImportPlan<TaskDraft>.begin(rows: rows, columns: columns, maxRows: maxRows)
+        var plan = begun.plan
+        guard let map = begun.map else { return plan }
         var firstRow: [String: Int] = [:]
         for (offset, row) in rows.dropFirst().enumerated() where !row.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             let rowNo = offset + 2

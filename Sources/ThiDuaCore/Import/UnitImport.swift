@@ -45,14 +45,9 @@ public enum UnitImport {
         rows: [[String]], existing: [String: ExistingUnitRef], maxRows: Int = 20_000,
         mayEditUnder: (String?) -> Bool
     ) -> ImportPlan<UnitDraft> {
-        guard let header = rows.first else { return ImportPlan(missingColumns: columns.filter(\.required).map(\.key)) }
-        let map = HeaderMapping.resolve(header, columns: columns)
-        var plan = ImportPlan<UnitDraft>(missingColumns: map.missing, unknownColumns: map.unknown)
-        guard map.missing.isEmpty else { return plan }
-        if rows.count - 1 > maxRows {
-            plan.issues.append(RowIssue(row: maxRows + 2, column: nil, problem: .tooLong(max: maxRows)))
-            return plan
-        }
+        let begun = ImportPlan<UnitDraft>.begin(rows: rows, columns: columns, maxRows: maxRows)
+        var plan = begun.plan
+        guard let map = begun.map else { return plan }
         var firstRowOfCode: [String: Int] = [:]
         for (offset, row) in rows.dropFirst().enumerated() where !isBlank(row) {
             let rowNo = offset + 2

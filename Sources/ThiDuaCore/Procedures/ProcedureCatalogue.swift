@@ -76,14 +76,9 @@ public enum ProcedureImport {
 
     /// Dry run over a sheet (first row = header); `existingCodes`: procedures already in the catalogue (updated).
     public static func plan(rows: [[String]], existingCodes: Set<String>, maxRows: Int = 20_000) -> ImportPlan<ProcedureDraft> {
-        guard let header = rows.first else { return ImportPlan(missingColumns: columns.filter(\.required).map(\.key)) }
-        let map = HeaderMapping.resolve(header, columns: columns)
-        var plan = ImportPlan<ProcedureDraft>(missingColumns: map.missing, unknownColumns: map.unknown)
-        guard map.missing.isEmpty else { return plan }
-        if rows.count - 1 > maxRows {
-            plan.issues.append(RowIssue(row: maxRows + 2, column: nil, problem: .tooLong(max: maxRows)))
-            return plan
-        }
+        let begun = ImportPlan<ProcedureDraft>.begin(rows: rows, columns: columns, maxRows: maxRows)
+        var plan = begun.plan
+        guard let map = begun.map else { return plan }
         var firstRowOfCode: [String: Int] = [:]
         for (offset, row) in rows.dropFirst().enumerated() where !isBlank(row) {
             let rowNo = offset + 2
