@@ -205,6 +205,7 @@ func routes(_ app: Application) throws {
 
     // Procedure performance (issue 6)
     app.get("performance", use: PerformanceController.index).access(.action(.viewPerformance))
+    app.get("performance", "export", ":format", use: PerformanceController.export).access(.action(.viewPerformance))
     app.get("performance", "units", ":unitID", use: PerformanceController.unit).access(.action(.viewPerformance))
     app.get("performance", "units", ":unitID", "procedures", ":procedureID", use: PerformanceController.lateDossiers).access(.action(.viewPerformance))
     app.get("performance", "procedures", use: PerformanceController.procedures).access(.action(.viewPerformance))

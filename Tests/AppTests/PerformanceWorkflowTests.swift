@@ -184,6 +184,15 @@ import VaporTesting
             let late = try await app.get(PerformanceURL.late(s.f.commune1, try procedure.requireID(), ReportPeriod(year: 2026, code: "q1")), as: s.office)
             #expect(late.text.contains("HS-TRE-01"))
             #expect(!late.text.contains("HS-SOM-02"))
+            // The province table downloads: one row per unit and the province's total, formulas neutralised.
+            let csv = try await app.get("/performance/export/csv?year=2026&period=q1", as: s.office)
+            #expect(csv.status == .ok)
+            #expect(csv.text.contains("XTP,Xã Tân Phong,Quý 1/2026,2,2,1,0,1,50.00,50.00"), "\(csv.text)")
+            #expect(csv.text.contains("Toàn tỉnh"))
+            let xlsx = try await app.get("/performance/export/xlsx?year=2026&period=q1", as: s.office)
+            #expect(xlsx.status == .ok)
+            #expect(xlsx.body.readableBytesView.starts(with: [0x50, 0x4B]))
+            #expect(try await app.get("/performance/export/pdf?year=2026&period=q1", as: s.office).status == .notFound)
             // A commune officer sees the commune, not the other one.
             let officer = try await Browser.signIn(try await app.makeUser("canbo.xth", grants: [(.unitOfficer, s.f.commune2)]), on: app.db)
             #expect(try await app.get(PerformanceURL.unit(s.f.commune1, ReportPeriod(year: 2026, code: "q1")), as: officer).status == .forbidden)

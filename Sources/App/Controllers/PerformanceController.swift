@@ -42,6 +42,29 @@ enum PerformanceController {
         return PerformancePages.province(req.pageContext, period: p, lines: lines, canManage: canManage).response()
     }
 
+    /// The province table (by unit, with the province's total) as CSV or XLSX.
+    @Sendable static func export(req: Request) async throws -> Response {
+        let user = try req.require(.viewPerformance)
+        guard let format = req.parameters.get("format"), format == "csv" || format == "xlsx" else { throw AppError.notFound }
+        let t = req.t
+        let p = try await period(req)
+        let lines = try await PerformanceService.byUnit(p, scope: try await scope(req, user), on: req.db)
+        let header = [
+            t("column.code"), t("column.unit"), t("perf.period"), t("perf.received"), t("perf.resolved"), t("perf.early"), t("perf.onTime"),
+            t("perf.late"), t("perf.onTimeRate"), t("perf.overdueRate"), t("perf.onlineRate"), t("perf.paymentRate"), t("perf.digitisationRate"),
+            t("perf.satisfactionRate"), t("perf.averageDays"), t("perf.timeCut"),
+        ]
+        func row(_ code: String, _ name: String, _ tally: DossierTally) -> [String] {
+            let i = DossierIndicators(tally)
+            return [code, name, p.label(t)] + [tally.received, tally.resolved, tally.early, tally.onTime, tally.late].map(String.init)
+                + [i.onTimeRate, i.overdueRate, i.onlineRate, i.onlinePaymentRate, i.digitisationRate, i.satisfactionRate, i.averageDays, i.timeCut]
+                .map { $0?.plain(places: 2) ?? "" }
+        }
+        let rows = lines.map { row($0.code, $0.name, $0.tally) } + [row("", t("perf.total"), PerformanceService.total(lines))]
+        return try TableDownload.response(
+            name: "ket-qua-giai-quyet-tthc-\(p.year)-\(p.code)", sheet: t("perf.byUnit"), header: header, rows: rows, format: format, numbersFrom: 3)
+    }
+
     static func unitInScope(_ req: Request, _ user: CurrentUser) async throws -> Unit {
         guard let id = req.parameters.get("unitID", as: UUID.self), let unit = try await Unit.find(id, on: req.db) else { throw AppError.notFound }
         if let scope = try await scope(req, user), !scope.contains(id) { throw AppError.forbidden }

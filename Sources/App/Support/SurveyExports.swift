@@ -173,8 +173,18 @@ enum SurveyExports {
     static func aggregates(_ req: Request, data d: SurveyAdminController.ResultsData, format: String) async throws -> Response {
         let t = req.t
         let (header, rows) = aggregateRows(t, d)
+        return try TableDownload.response(
+            name: "khao-sat-tong-hop-\(d.campaign.year)", sheet: t("survey.export.sheetAggregates"), header: header, rows: rows, format: format,
+            numbersFrom: 3)
+    }
+
+}
+
+/// A table as a CSV or XLSX download (every cell through the formula guard of the writers); in the XLSX, the
+/// columns from `numbersFrom` on are numbers where not blank.
+enum TableDownload {
+    static func response(name: String, sheet: String, header: [String], rows: [[String]], format: String, numbersFrom: Int) throws -> Response {
         var headers = HTTPHeaders()
-        let name = "khao-sat-tong-hop-\(d.campaign.year)"
         if format == "csv" {
             headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
             headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name).csv\"")
@@ -182,9 +192,9 @@ enum SurveyExports {
         }
         headers.replaceOrAdd(name: .contentType, value: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name).xlsx\"")
-        let sheet = XLSXSheet(name: t("survey.export.sheetAggregates"), header: header, rows: rows.map { r in
-            r.enumerated().map { i, v in i >= 3 && !v.isEmpty ? .number(v) : .text(v) }
+        let table = XLSXSheet(name: sheet, header: header, rows: rows.map { r in
+            r.enumerated().map { i, v in i >= numbersFrom && !v.isEmpty ? .number(v) : .text(v) }
         })
-        return Response(status: .ok, headers: headers, body: .init(data: try XLSXWriter.write([sheet])))
+        return Response(status: .ok, headers: headers, body: .init(data: try XLSXWriter.write([table])))
     }
 }

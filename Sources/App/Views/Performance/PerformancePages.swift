@@ -87,6 +87,10 @@ enum PerformancePages {
                         }
                     }
                 }
+                H.div(.class("actions")) {
+                    H.a(.href("/performance/export/csv?" + p.query), .attr("download", "")) { t("perf.exportCSV") }
+                    H.a(.href("/performance/export/xlsx?" + p.query), .attr("download", "")) { t("perf.exportXLSX") }
+                }
                 H.p(.class("hint")) { t("perf.definitions") }
             }
         }
