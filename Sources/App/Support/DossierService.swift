@@ -127,15 +127,12 @@ enum DossierService {
             }
             var deltas: [TallyKey: DossierTally] = [:]
             var rows: [[any Encodable & Sendable]] = []
+            var rejects: [[any Encodable & Sendable]] = []
             for d in items {
                 guard let p = procedures[d.procedureCode], let unitID = units[d.unitCode] else {
                     let reason = procedures[d.procedureCode] == nil ? "unknownProcedure" : "unknownUnit"
                     let payload = String(decoding: try JSONEncoder().encode(d), as: UTF8.self)
-                    try await sql.raw("""
-                        INSERT INTO dossier_rejects (id, code, procedure_code, unit_code, reason, payload, source, created_ms) \
-                        VALUES (\(bind: UUID()), \(bind: d.code), \(bind: d.procedureCode), \(bind: d.unitCode), \(bind: reason), \(bind: payload), \
-                        \(bind: String(source.prefix(200))), \(bind: now))
-                        """).run()
+                    rejects.append([UUID(), d.code, d.procedureCode, d.unitCode, reason, payload, String(source.prefix(200)), now])
                     report.keptAside.append(.init(code: d.code, reason: reason))
                     continue
                 }
@@ -167,6 +164,14 @@ enum DossierService {
                 ])
                 existing[d.code] = ExistingRow(
                     code: d.code, unit_id: unitID, procedure_id: p.id, received_month: receivedMonth, resolved_month: resolvedMonth, facts: factsJSON)
+            }
+            for chunk in rejects.chunked(500) {
+                var q = SQLQueryString("INSERT INTO dossier_rejects (id, code, procedure_code, unit_code, reason, payload, source, created_ms) VALUES ")
+                for (i, r) in chunk.enumerated() {
+                    if i > 0 { q += ", " }
+                    q += "(\(binds: r))"
+                }
+                try await sql.raw(q).run()
             }
             try await upsertDossiers(rows, on: sql)
             try await apply(deltas, on: sql)

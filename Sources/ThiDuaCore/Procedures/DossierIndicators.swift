@@ -215,20 +215,3 @@ public struct DossierIndicators: Hashable, Sendable {
     /// Resolved within the province's internal limit / resolved dossiers that have one.
     public var withinInternalRate: Points? { pct(tally.processingWithinInternal, tally.internalResolved) }
 }
-
-extension DossierTally {
-    /// The histogram as stored: "0:12,2:30,5:1" (half-days:count, ascending).
-    public var histogramText: String {
-        histogram.keys.sorted().map { "\($0):\(histogram[$0] ?? 0)" }.joined(separator: ",")
-    }
-
-    public static func histogram(parsing text: String) -> [Int: Int] {
-        var out: [Int: Int] = [:]
-        for part in text.split(separator: ",") {
-            let kv = part.split(separator: ":")
-            guard kv.count == 2, let k = Int(kv[0]), let v = Int(kv[1]), v != 0 else { continue }
-            out[k, default: 0] += v
-        }
-        return out
-    }
-}
