@@ -688,6 +688,16 @@ S.update({
 "column.field": ("Lĩnh vực", "Field"), "column.level": ("Cấp thực hiện", "Level"),
 "column.statutory_days": ("Thời hạn luật định (ngày)", "Statutory limit (days)"), "column.internal_days": ("Thời hạn nội bộ (ngày)", "Internal limit (days)"),
 "column.online_level": ("Mức độ DVC trực tuyến", "Online level"), "column.fee": ("Phí, lệ phí", "Fee"),
+"import.kind.dossiers": ("Hồ sơ TTHC (từ hệ thống một cửa)", "Dossiers (from one-stop systems)"),
+"perf.uploadDossiers": ("Tải lên tệp hồ sơ", "Upload a dossier file"),
+"import.keepAside": ("Giữ lại chờ xử lý", "Keep aside"),
+"import.keptAsideNotice": ("{0} hồ sơ có mã thủ tục hoặc mã đơn vị chưa có trong danh mục: khi ghi, các hồ sơ này được giữ lại để xử lý lại sau khi bổ sung danh mục.", "{0} dossiers name a procedure or unit not known yet: on saving they are kept aside, to be processed again once the catalogue knows them."),
+"import.columns.procedures": ("Mã thủ tục*, Tên thủ tục*, Lĩnh vực*, Cấp thực hiện*, Thời hạn giải quyết (ngày làm việc)*, Thời hạn nội bộ, Mức độ DVC trực tuyến, Phí, lệ phí", "Procedure code*, name*, field*, level*, statutory limit (working days)*, internal limit, online level, fee"),
+"import.columns.dossiers": ("Mã hồ sơ*, Mã thủ tục*, Mã đơn vị*, Kênh tiếp nhận* (trực tiếp, trực tuyến, bưu chính), Ngày tiếp nhận*, Ngày hẹn trả, Ngày giải quyết, Ngày trả kết quả, Kết quả, Thanh toán trực tuyến, Số hóa, Đánh giá, Phản ánh — hoặc tên trường của API. Thời điểm không ghi múi giờ được hiểu là giờ Việt Nam. Tối đa 50.000 dòng mỗi tệp; tệp lớn hơn dùng lệnh thidua dossiers import.", "Dossier code*, procedure code*, unit code*, channel* (counter, online, postal), received*, due, resolved, returned, result, paid online, digitised, rating, complaint — or the API's field names. Times without an offset are Vietnam time. At most 50,000 rows per file; bigger files go through the thidua dossiers import command."),
+"column.procedure_code": ("Mã thủ tục", "Procedure code"), "column.channel": ("Kênh tiếp nhận", "Channel"),
+"column.received_at": ("Ngày tiếp nhận", "Received"), "column.due_at": ("Ngày hẹn trả", "Due"), "column.resolved_at": ("Ngày giải quyết", "Resolved"),
+"column.returned_at": ("Ngày trả kết quả", "Returned"), "column.result": ("Kết quả", "Result"), "column.paid_online": ("Thanh toán trực tuyến", "Paid online"),
+"column.digitised": ("Số hóa", "Digitised"), "column.rating": ("Đánh giá", "Rating"), "column.complaint": ("Phản ánh, kiến nghị", "Complaint"),
 })
 
 import os

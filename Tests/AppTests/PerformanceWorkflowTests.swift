@@ -200,6 +200,59 @@ import VaporTesting
         }
     }
 
+    /// A dossier file uploaded through the web: a dry run first (row problems, what replaces, what is kept aside),
+    /// then stored whole; a file with any bad row stores nothing.
+    @Test func aDossierFileIsCheckedThenStoredWhole() async throws {
+        try await withApp { app in
+            let s = try await Self.setUp(app)
+            func upload(_ csv: String, as b: Browser? = nil) async throws -> (batch: String, html: String) {
+                let up = try await app.upload("/import/preview", as: b ?? s.office, fields: ["kind": "dossiers"], fileName: "hoso.csv", data: Data(csv.utf8))
+                #expect(up.status == .seeOther)
+                let batch = try #require(up.location)
+                return (batch, try await app.get(batch, as: b ?? s.office).text)
+            }
+            let header = "Mã hồ sơ,Mã thủ tục,Mã đơn vị,Kênh tiếp nhận,Ngày tiếp nhận,Ngày giải quyết,Kết quả\n"
+            // A bad file: every problem listed by row, nothing stored even after a forced commit.
+            let bad = try await upload(header + """
+                W-1,1.001234.000.00.00.H12,XTP,trực tiếp,2026-03-02 09:00,2026-03-01 09:00,giải quyết
+                W-2,1.001234.000.00.00.H12,XTP,fax,2026-03-02 09:00,,
+                W-1,1.001234.000.00.00.H12,XTP,trực tiếp,2026-03-02 09:00,,
+                """)
+            #expect(bad.html.contains("Dòng 2") && bad.html.contains("Dòng 3") && bad.html.contains("Trùng mã với dòng 2"), "\(bad.html.prefix(4000))")
+            #expect(!bad.html.contains("name=\"commit\""))
+            #expect(try await app.post(bad.batch + "/commit", as: s.office).status == .unprocessableEntity)
+            #expect(try await DossierRow.query(on: app.db).count() == 0)
+            // A clean file: one dossier kept aside (unknown procedure), times without an offset read as Vietnam time.
+            let good = try await upload(header + """
+                F-1,1.001234.000.00.00.H12,XTP,trực tiếp,02/03/2026 09:00,05/03/2026 16:00,giải quyết
+                F-2,9.999999.000.00.00.H12,XTP,trực tuyến,2026-03-02 10:00,,
+                F-3,2.000100.000.00.00.H12,XTH,bưu chính,2026-03-02T03:00:00Z,2026-03-02T08:00:00Z,approved
+                """)
+            #expect(good.html.contains("Giữ lại chờ xử lý"))
+            #expect(good.html.contains("2026-03-02 10:00"))
+            #expect(try await app.post(good.batch + "/commit", as: s.office).status == .seeOther)
+            #expect(try await DossierRow.query(on: app.db).count() == 2)
+            struct N: Decodable { let n: Int }
+            #expect(try await (app.db as? any SQLDatabase)?.raw("SELECT COUNT(*) AS n FROM dossier_rejects").first(decoding: N.self)?.n == 1)
+            try await Self.tallyMatchesRecount(app)
+            #expect(try await AuditRecord.query(on: app.db).filter(\.$reason == "import: hoso.csv").count() == 1)
+            // Committing twice stores nothing more; a corrected row replaces its dossier.
+            _ = try await app.post(good.batch + "/commit", as: s.office)
+            #expect(try await DossierRow.query(on: app.db).count() == 2)
+            let again = try await upload(header + "F-1,1.001234.000.00.00.H12,XTP,trực tiếp,02/03/2026 09:00,10/03/2026 16:00,giải quyết\n")
+            #expect(again.html.contains("Cập nhật"))
+            #expect(try await app.post(again.batch + "/commit", as: s.office).status == .seeOther)
+            #expect(try await DossierRow.query(on: app.db).count() == 2)
+            try await Self.tallyMatchesRecount(app)
+            #expect(try await DossierService.storedTotal(on: try #require(app.db as? any SQLDatabase)).late == 1)
+            // Someone whose right covers the Department of Home Affairs only may not load a commune's dossiers.
+            let dept = try await Browser.signIn(try await app.makeUser("cchc.snv", grants: [(.reformOffice, s.f.snv)]), on: app.db)
+            let foreign = try await upload(header + "G-1,1.001234.000.00.00.H12,XTP,trực tiếp,2026-03-02 09:00,,\n", as: dept)
+            #expect(foreign.html.contains("Bạn không có quyền"), "\(foreign.html.prefix(4000))")
+            #expect(try await app.post(foreign.batch + "/commit", as: dept).status == .unprocessableEntity)
+        }
+    }
+
     @Test func theCalendarIsASettingAndRefusesNonsense() async throws {
         try await withApp { app in
             let s = try await Self.setUp(app)

@@ -219,3 +219,64 @@ import Testing
         #expect((Points(70)...Points(86)).contains(i.digitisationRate!))
     }
 }
+
+/// A dossier file checked row by row before anything is stored (web upload).
+@Suite struct DossierImportTests {
+    static let header = ["Mã hồ sơ", "Mã thủ tục", "Mã đơn vị", "Kênh tiếp nhận", "Ngày tiếp nhận", "Ngày giải quyết", "Kết quả"]
+    static let known = DossierImport.Known(dossierCodes: ["OLD-1"], procedureCodes: ["P1"], unitCodes: ["XA", "XB"])
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        let name: String
+        let row: [String]
+        let issue: (column: String, key: String)?
+        let keptAside: Bool
+        let updates: Bool
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "clean, new", row: ["N-1", "P1", "XA", "trực tiếp", "02/03/2026 09:00", "05/03/2026 16:00", "giải quyết"], issue: nil, keptAside: false, updates: false),
+        Case(name: "known code replaces", row: ["OLD-1", "P1", "XA", "online", "2026-03-02T09:00:00+07:00", "", ""], issue: nil, keptAside: false, updates: true),
+        Case(name: "unknown procedure kept aside", row: ["N-2", "P9", "XA", "bưu chính", "2026-03-02 09:00", "", ""], issue: nil, keptAside: true, updates: false),
+        Case(name: "unknown unit kept aside (province-wide right)", row: ["N-3", "P1", "XZ", "counter", "2026-03-02 09:00", "", ""], issue: nil, keptAside: true, updates: false),
+        Case(name: "unit outside the uploader's units", row: ["N-4", "P1", "XB", "counter", "2026-03-02 09:00", "", ""], issue: ("unit_code", "problem.forbidden"), keptAside: false, updates: false),
+        Case(name: "resolved before received", row: ["N-5", "P1", "XA", "counter", "2026-03-02 09:00", "2026-03-01 09:00", "approved"], issue: ("resolved_at", "problem.dateOrder"), keptAside: false, updates: false),
+        Case(name: "unknown channel", row: ["N-6", "P1", "XA", "fax", "2026-03-02 09:00", "", ""], issue: ("channel", "problem.invalidValue"), keptAside: false, updates: false),
+        Case(name: "a day is not an instant", row: ["N-7", "P1", "XA", "counter", "2026-03-02", "", ""], issue: ("received_at", "problem.invalidDate"), keptAside: false, updates: false),
+        Case(name: "formula in the code", row: ["=cmd()", "P1", "XA", "counter", "2026-03-02 09:00", "", ""], issue: ("code", "problem.invalidCode"), keptAside: false, updates: false),
+    ]
+
+    @Test(arguments: cases) func eachRowIsJudgedAlone(c: Case) {
+        let plan = DossierImport.plan(rows: [Self.header, c.row], known: Self.known) { $0 != "XB" }
+        if let issue = c.issue {
+            #expect(plan.drafts.isEmpty)
+            #expect(plan.issues.contains { $0.row == 2 && $0.column == issue.column && $0.problemKey == issue.key }, "\(plan.issues)")
+        } else {
+            #expect(plan.issues.isEmpty, "\(plan.issues)")
+            #expect(plan.drafts.first?.keptAside == c.keptAside)
+            #expect(plan.drafts.first?.updatesExisting == c.updates)
+        }
+    }
+
+    @Test func aCodeTwiceInTheFileIsRefusedAndTheFileIsNotCommittable() {
+        let row = ["D-1", "P1", "XA", "counter", "2026-03-02 09:00", "", ""]
+        let plan = DossierImport.plan(rows: [Self.header, row, ["", "", "", "", "", "", ""], row], known: Self.known) { _ in true }
+        #expect(plan.issues == [RowIssue(row: 4, column: "code", problem: .duplicate(firstRow: 2))])
+        #expect(!plan.isCommittable)
+    }
+
+    @Test func missingColumnsAndTooManyRowsStopTheRun() {
+        #expect(DossierImport.plan(rows: [["Mã hồ sơ", "Mã thủ tục"]], known: Self.known) { _ in true }.missingColumns == ["unit_code", "channel", "received_at"])
+        let row = ["D-1", "P1", "XA", "counter", "2026-03-02 09:00", "", ""]
+        let plan = DossierImport.plan(rows: [Self.header] + Array(repeating: row, count: 4), known: Self.known, maxRows: 3) { _ in true }
+        #expect(plan.issues.map(\.problemKey) == ["problem.tooLong"])
+    }
+
+    @Test func theCodesAFileNamesAreReadFirst() {
+        let rows = [Self.header, ["A", "P1", "XA", "", "", "", ""], ["B", "P2", "XA", "", "", "", ""], [" a ", "P1", "XB", "", "", "", ""], ["<b>", "P1", "XB", "", "", "", ""]]
+        let codes = DossierImport.codes(rows: rows)
+        #expect(Set(codes.dossiers) == ["A", "B"])
+        #expect(Set(codes.procedures) == ["P1", "P2"])
+        #expect(Set(codes.units) == ["XA", "XB"])
+    }
+}

@@ -6,13 +6,14 @@ import ThiDuaCore
 /// The parsed rows wait in the database between the two steps, and the plan is recomputed on commit against
 /// the registry as it is then.
 enum ImportController {
-    enum Kind: String, CaseIterable, Sendable { case units, people, procedures }
+    enum Kind: String, CaseIterable, Sendable { case units, people, procedures, dossiers }
 
     struct Payload: Codable, Sendable { let rows: [[String]] }
 
     @Sendable static func form(req: Request) async throws -> Response {
         _ = try req.require(.importData)
-        return ImportPages.form(req.pageContext, error: nil, kind: nil).response()
+        let kind = (try? req.query.get(String.self, at: "kind")).flatMap(Kind.init(rawValue:))
+        return ImportPages.form(req.pageContext, error: nil, kind: kind).response()
     }
 
     struct Upload: Content {
@@ -101,12 +102,14 @@ enum ImportPlanner {
         case units(ImportPlan<UnitDraft>)
         case people(ImportPlan<PersonDraft>)
         case procedures(ImportPlan<ProcedureDraft>)
+        case dossiers(ImportPlan<DossierDraft>)
 
         var isCommittable: Bool {
             switch self {
             case .units(let p): p.isCommittable
             case .people(let p): p.isCommittable
             case .procedures(let p): p.isCommittable
+            case .dossiers(let p): p.isCommittable
             }
         }
     }
@@ -148,6 +151,17 @@ enum ImportPlanner {
                 plan.issues.insert(RowIssue(row: 1, column: nil, problem: .forbidden), at: 0)
             }
             return .procedures(plan)
+        case .dossiers:
+            let named = DossierImport.codes(rows: rows)
+            let stored = try await DossierService.storedCodes(among: named.dossiers, on: db)
+            let procedures = Set(try await ProcedureModel.query(on: db).all(\.$code))
+            let root = units.first { $0.$parent.id == nil }?.id
+            let provinceWide = root.map { AccessPolicy.allowsProvinceWide(user.grants, .managePerformance, rootID: $0) } ?? false
+            let known = DossierImport.Known(dossierCodes: stored, procedureCodes: procedures, unitCodes: Set(byCode.keys))
+            return .dossiers(
+                DossierImport.plan(rows: rows, known: known) { code in
+                    byCode[code] == nil ? provinceWide : AccessPolicy.allows(user.grants, .managePerformance, unitPath: path(code))
+                })
         case .people, .none:
             let resolver = UnitResolver(units: units.map { ($0.code, $0.name) })
             let existingCodes = Set(try await Person.query(on: db).all(\.$code))
@@ -196,6 +210,9 @@ enum ImportPlanner {
                         audit.created(m)
                     }
                 }
+            case .dossiers(let p):
+                let clock = try await DossierService.clock(on: tx)
+                _ = try await DossierService.store(p.drafts.map(\.input), source: "web:" + batch.fileName, clock: clock, on: tx, audit: audit)
             case .people(let p):
                 var ids: [String: UUID] = [:]
                 for u in try await Unit.query(on: tx).all() { if let id = u.id { ids[u.code] = id } }

@@ -98,6 +98,17 @@ enum DossierService {
 
     struct TallyKey: Hashable { let unit: UUID, procedure: UUID, month: String }
 
+    /// Which of `codes` are stored already.
+    static func storedCodes(among codes: [String], on db: any Database) async throws -> Set<String> {
+        guard let sql = db as? any SQLDatabase else { throw AppError.internalInconsistency("dossiers need SQL") }
+        struct Row: Decodable { let code: String }
+        var out = Set<String>()
+        for chunk in codes.chunked(500) {
+            for r in try await sql.raw("SELECT code FROM dossiers WHERE code IN (\(binds: chunk))").all(decoding: Row.self) { out.insert(r.code) }
+        }
+        return out
+    }
+
     static func month(_ seconds: Int64) -> String { String(DossierClock.localDay(seconds).iso.prefix(7)) }
 
     /// Stores checked dossiers in one transaction: new codes are inserted, known codes replaced (their old
@@ -105,81 +116,86 @@ enum DossierService {
     static func ingest(_ items: [DossierInput], source: String, actor: Actor, on db: any Database) async throws -> IngestReport {
         guard !items.isEmpty else { return IngestReport() }
         let clock = try await clock(on: db)
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
         return try await db.writing(as: actor, reason: source) { tx, audit in
-            guard let sql = tx as? any SQLDatabase else { throw AppError.internalInconsistency("dossiers need SQL") }
-            var report = IngestReport()
-            var procedures: [String: ProcedureRow] = [:]
-            for chunk in items.map(\.procedureCode).uniqued().chunked(500) {
-                for r in try await sql.raw("SELECT id, code, statutory_half_days, internal_half_days, fee FROM procedures WHERE code IN (\(binds: chunk))")
-                    .all(decoding: ProcedureRow.self)
-                { procedures[r.code] = r }
-            }
-            var units: [String: UUID] = [:]
-            for chunk in items.map(\.unitCode).uniqued().chunked(500) {
-                for r in try await sql.raw("SELECT id, code FROM units WHERE code IN (\(binds: chunk))").all(decoding: UnitRow.self) { units[r.code] = r.id }
-            }
-            var existing: [String: ExistingRow] = [:]
-            for chunk in items.map(\.code).chunked(500) {
-                for r in try await sql.raw(
-                    "SELECT code, unit_id, procedure_id, received_month, resolved_month, facts FROM dossiers WHERE code IN (\(binds: chunk))"
-                ).all(decoding: ExistingRow.self) { existing[r.code] = r }
-            }
-            var deltas: [TallyKey: DossierTally] = [:]
-            var rows: [[any Encodable & Sendable]] = []
-            var rejects: [[any Encodable & Sendable]] = []
-            for d in items {
-                guard let p = procedures[d.procedureCode], let unitID = units[d.unitCode] else {
-                    let reason = procedures[d.procedureCode] == nil ? "unknownProcedure" : "unknownUnit"
-                    let payload = String(decoding: try JSONEncoder().encode(d), as: UTF8.self)
-                    rejects.append([UUID(), d.code, d.procedureCode, d.unitCode, reason, payload, String(source.prefix(200)), now])
-                    report.keptAside.append(.init(code: d.code, reason: reason))
-                    continue
-                }
-                let facts = clock.facts(
-                    channel: d.channel, received: d.received, resolved: d.resolved, result: d.result,
-                    statutory: TimeLimit(halfDays: p.statutory_half_days), internalLimit: p.internal_half_days.map { TimeLimit(halfDays: $0) },
-                    payable: p.fee > 0, paidOnline: d.paidOnline, digitised: d.digitised, rated: d.rating != nil, unsatisfied: d.rating == .unsatisfied,
-                    complaint: d.complaint)
-                if let old = existing[d.code], let oldFacts = try? JSONDecoder().decode(DossierFacts.self, from: Data(old.facts.utf8)) {
-                    deltas[TallyKey(unit: old.unit_id, procedure: old.procedure_id, month: old.received_month), default: DossierTally()]
-                        .remove(oldFacts, parts: .receipt)
-                    if let m = old.resolved_month {
-                        deltas[TallyKey(unit: old.unit_id, procedure: old.procedure_id, month: m), default: DossierTally()].remove(oldFacts, parts: .resolution)
-                    }
-                    report.updated += 1
-                } else {
-                    report.inserted += 1
-                }
-                let receivedMonth = month(d.received)
-                let resolvedMonth = facts.resolved ? d.resolved.map(month) : nil
-                deltas[TallyKey(unit: unitID, procedure: p.id, month: receivedMonth), default: DossierTally()].add(facts, parts: .receipt)
-                if let m = resolvedMonth { deltas[TallyKey(unit: unitID, procedure: p.id, month: m), default: DossierTally()].add(facts, parts: .resolution) }
-                let due = clock.due(received: d.received, limit: TimeLimit(halfDays: p.statutory_half_days))
-                let factsJSON = String(decoding: try JSONEncoder().encode(facts), as: UTF8.self)
-                rows.append([
-                    UUID.timeOrdered(ms: now), d.code, p.id, unitID, d.channel.rawValue, d.received, due, d.due, d.resolved, d.returned, d.result?.rawValue,
-                    d.paidOnline, d.digitised, d.rating?.rawValue, d.complaint, facts.timeliness?.rawValue, facts.processingHalfDays,
-                    receivedMonth, resolvedMonth, factsJSON, now,
-                ])
-                existing[d.code] = ExistingRow(
-                    code: d.code, unit_id: unitID, procedure_id: p.id, received_month: receivedMonth, resolved_month: resolvedMonth, facts: factsJSON)
-            }
-            for chunk in rejects.chunked(500) {
-                var q = SQLQueryString("INSERT INTO dossier_rejects (id, code, procedure_code, unit_code, reason, payload, source, created_ms) VALUES ")
-                for (i, r) in chunk.enumerated() {
-                    if i > 0 { q += ", " }
-                    q += "(\(binds: r))"
-                }
-                try await sql.raw(q).run()
-            }
-            try await upsertDossiers(rows, on: sql)
-            try await apply(deltas, on: sql)
-            audit.record(.create, type: "dossier_batch", id: source, before: nil, after: [
-                "inserted": String(report.inserted), "updated": String(report.updated), "kept_aside": String(report.keptAside.count),
-            ])
-            return report
+            try await store(items, source: source, clock: clock, on: tx, audit: audit)
         }
+    }
+
+    /// The body of `ingest`, inside a write transaction the caller holds (a web import also marks its batch done in it).
+    static func store(_ items: [DossierInput], source: String, clock: DossierClock, on tx: any Database, audit: AuditRecorder) async throws -> IngestReport {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        guard let sql = tx as? any SQLDatabase else { throw AppError.internalInconsistency("dossiers need SQL") }
+        var report = IngestReport()
+        var procedures: [String: ProcedureRow] = [:]
+        for chunk in items.map(\.procedureCode).uniqued().chunked(500) {
+            for r in try await sql.raw("SELECT id, code, statutory_half_days, internal_half_days, fee FROM procedures WHERE code IN (\(binds: chunk))")
+                .all(decoding: ProcedureRow.self)
+            { procedures[r.code] = r }
+        }
+        var units: [String: UUID] = [:]
+        for chunk in items.map(\.unitCode).uniqued().chunked(500) {
+            for r in try await sql.raw("SELECT id, code FROM units WHERE code IN (\(binds: chunk))").all(decoding: UnitRow.self) { units[r.code] = r.id }
+        }
+        var existing: [String: ExistingRow] = [:]
+        for chunk in items.map(\.code).chunked(500) {
+            for r in try await sql.raw(
+                "SELECT code, unit_id, procedure_id, received_month, resolved_month, facts FROM dossiers WHERE code IN (\(binds: chunk))"
+            ).all(decoding: ExistingRow.self) { existing[r.code] = r }
+        }
+        var deltas: [TallyKey: DossierTally] = [:]
+        var rows: [[any Encodable & Sendable]] = []
+        var rejects: [[any Encodable & Sendable]] = []
+        for d in items {
+            guard let p = procedures[d.procedureCode], let unitID = units[d.unitCode] else {
+                let reason = procedures[d.procedureCode] == nil ? "unknownProcedure" : "unknownUnit"
+                let payload = String(decoding: try JSONEncoder().encode(d), as: UTF8.self)
+                rejects.append([UUID(), d.code, d.procedureCode, d.unitCode, reason, payload, String(source.prefix(200)), now])
+                report.keptAside.append(.init(code: d.code, reason: reason))
+                continue
+            }
+            let facts = clock.facts(
+                channel: d.channel, received: d.received, resolved: d.resolved, result: d.result,
+                statutory: TimeLimit(halfDays: p.statutory_half_days), internalLimit: p.internal_half_days.map { TimeLimit(halfDays: $0) },
+                payable: p.fee > 0, paidOnline: d.paidOnline, digitised: d.digitised, rated: d.rating != nil, unsatisfied: d.rating == .unsatisfied,
+                complaint: d.complaint)
+            if let old = existing[d.code], let oldFacts = try? JSONDecoder().decode(DossierFacts.self, from: Data(old.facts.utf8)) {
+                deltas[TallyKey(unit: old.unit_id, procedure: old.procedure_id, month: old.received_month), default: DossierTally()]
+                    .remove(oldFacts, parts: .receipt)
+                if let m = old.resolved_month {
+                    deltas[TallyKey(unit: old.unit_id, procedure: old.procedure_id, month: m), default: DossierTally()].remove(oldFacts, parts: .resolution)
+                }
+                report.updated += 1
+            } else {
+                report.inserted += 1
+            }
+            let receivedMonth = month(d.received)
+            let resolvedMonth = facts.resolved ? d.resolved.map(month) : nil
+            deltas[TallyKey(unit: unitID, procedure: p.id, month: receivedMonth), default: DossierTally()].add(facts, parts: .receipt)
+            if let m = resolvedMonth { deltas[TallyKey(unit: unitID, procedure: p.id, month: m), default: DossierTally()].add(facts, parts: .resolution) }
+            let due = clock.due(received: d.received, limit: TimeLimit(halfDays: p.statutory_half_days))
+            let factsJSON = String(decoding: try JSONEncoder().encode(facts), as: UTF8.self)
+            rows.append([
+                UUID.timeOrdered(ms: now), d.code, p.id, unitID, d.channel.rawValue, d.received, due, d.due, d.resolved, d.returned, d.result?.rawValue,
+                d.paidOnline, d.digitised, d.rating?.rawValue, d.complaint, facts.timeliness?.rawValue, facts.processingHalfDays,
+                receivedMonth, resolvedMonth, factsJSON, now,
+            ])
+            existing[d.code] = ExistingRow(
+                code: d.code, unit_id: unitID, procedure_id: p.id, received_month: receivedMonth, resolved_month: resolvedMonth, facts: factsJSON)
+        }
+        for chunk in rejects.chunked(500) {
+            var q = SQLQueryString("INSERT INTO dossier_rejects (id, code, procedure_code, unit_code, reason, payload, source, created_ms) VALUES ")
+            for (i, r) in chunk.enumerated() {
+                if i > 0 { q += ", " }
+                q += "(\(binds: r))"
+            }
+            try await sql.raw(q).run()
+        }
+        try await upsertDossiers(rows, on: sql)
+        try await apply(deltas, on: sql)
+        audit.record(.create, type: "dossier_batch", id: source, before: nil, after: [
+            "inserted": String(report.inserted), "updated": String(report.updated), "kept_aside": String(report.keptAside.count),
+        ])
+        return report
     }
 
     static let dossierColumns = [

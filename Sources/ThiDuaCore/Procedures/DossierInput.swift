@@ -214,3 +214,81 @@ public enum DossierImportColumns {
         ImportColumn("complaint", aliases: ["phan anh", "phan anh kien nghi"], required: false),
     ]
 }
+
+/// One checked row of a dossier file uploaded through the web (dry run first, then stored whole).
+public struct DossierDraft: Sendable, Codable, Equatable {
+    public var row: Int
+    public var input: DossierInput
+    /// The code is stored already: the row replaces it.
+    public var updatesExisting: Bool
+    /// The procedure or the unit is not known yet: the row will be kept aside, re-processable.
+    public var keptAside: Bool
+
+    public init(row: Int, input: DossierInput, updatesExisting: Bool, keptAside: Bool) {
+        self.row = row
+        self.input = input
+        self.updatesExisting = updatesExisting
+        self.keptAside = keptAside
+    }
+}
+
+public enum DossierImport {
+    /// What the registry knows when a file is checked.
+    public struct Known: Sendable {
+        public var dossierCodes: Set<String>
+        public var procedureCodes: Set<String>
+        public var unitCodes: Set<String>
+
+        public init(dossierCodes: Set<String>, procedureCodes: Set<String>, unitCodes: Set<String>) {
+            self.dossierCodes = dossierCodes
+            self.procedureCodes = procedureCodes
+            self.unitCodes = unitCodes
+        }
+    }
+
+    /// The (valid, normalised) codes a file names, read before the registry is asked (so the question is as small as the file).
+    public static func codes(rows: [[String]]) -> (dossiers: [String], procedures: [String], units: [String]) {
+        guard let header = rows.first else { return ([], [], []) }
+        let map = HeaderMapping.resolve(header, columns: DossierImportColumns.columns)
+        func column(_ key: String) -> [String] {
+            Array(Set(rows.dropFirst().compactMap { try? FieldRules.code(map.value(key, in: $0).trimmingCharacters(in: .whitespaces)).get() }))
+        }
+        return (column("code"), column("procedure_code"), column("unit_code"))
+    }
+
+    /// Dry run over a sheet (first row = header). `mayImport(unitCode)` answers whether the person uploading may
+    /// record dossiers for that unit (an unknown unit is asked too: only someone with the province-wide right may
+    /// leave a dossier aside for a unit not yet in the registry).
+    public static func plan(rows: [[String]], known: Known, maxRows: Int = 50_000, mayImport: (String) -> Bool) -> ImportPlan<DossierDraft> {
+        let begun = ImportPlan<DossierDraft>.begin(rows: rows, columns: DossierImportColumns.columns, maxRows: maxRows)
+        var plan = begun.plan
+        guard let map = begun.map else { return plan }
+        var firstRowOfCode: [String: Int] = [:]
+        var allowed: [String: Bool] = [:]
+        for (offset, row) in rows.dropFirst().enumerated() where !isBlank(row) {
+            let rowNo = offset + 2
+            // A code named twice is a problem even when one of the rows has others.
+            var duplicate: RowIssue?
+            if let code = try? FieldRules.code(map.value("code", in: row)).get() {
+                if let first = firstRowOfCode[code] { duplicate = RowIssue(row: rowNo, column: "code", problem: .duplicate(firstRow: first)) } else { firstRowOfCode[code] = rowNo }
+            }
+            switch DossierInput.check({ key in map.value(key, in: row) }) {
+            case .failure(let problems):
+                for p in problems.list { plan.issues.append(RowIssue(row: rowNo, column: p.field, problem: p.problem)) }
+                if let duplicate { plan.issues.append(duplicate) }
+            case .success(let d):
+                var problems = RowProblems()
+                if let duplicate { plan.issues.append(duplicate) }
+                let may = allowed[d.unitCode] ?? mayImport(d.unitCode)
+                allowed[d.unitCode] = may
+                if !may { problems.add("unit_code", .forbidden) }
+                plan.issues += problems.issues(row: rowNo)
+                if problems.isEmpty, duplicate == nil {
+                    let aside = !known.procedureCodes.contains(d.procedureCode) || !known.unitCodes.contains(d.unitCode)
+                    plan.drafts.append(DossierDraft(row: rowNo, input: d, updatesExisting: known.dossierCodes.contains(d.code), keptAside: aside))
+                }
+            }
+        }
+        return plan
+    }
+}

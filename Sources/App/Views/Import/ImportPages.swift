@@ -26,6 +26,8 @@ enum ImportPages {
             H.h2 { t("import.columns") }
             H.p { H.strong { t("import.kind.units") + ": " }; t("import.columns.units") }
             H.p { H.strong { t("import.kind.people") + ": " }; t("import.columns.people") }
+            H.p { H.strong { t("import.kind.procedures") + ": " }; t("import.columns.procedures") }
+            H.p { H.strong { t("import.kind.dossiers") + ": " }; t("import.columns.dossiers") }
         }
     }
 
@@ -40,6 +42,7 @@ enum ImportPages {
         let updates: Int
         var draftRows: [[String]] = []
         let header: [String]
+        var keptAside = 0
         switch plan {
         case .units(let p):
             (issues, missing, unknown, total, updates) = (p.issues, p.missingColumns, p.unknownColumns, p.drafts.count, p.drafts.filter(\.updatesExisting).count)
@@ -49,6 +52,14 @@ enum ImportPages {
             (issues, missing, unknown, total, updates) = (p.issues, p.missingColumns, p.unknownColumns, p.drafts.count, p.drafts.filter(\.updatesExisting).count)
             header = [t("import.row"), t("column.code"), t("column.name"), t("column.field"), t("column.statutory_days"), t("import.action")]
             draftRows = p.drafts.prefix(200).map { [String($0.row), $0.code, $0.name, $0.field, $0.statutory.description, t($0.updatesExisting ? "import.update" : "import.create")] }
+        case .dossiers(let p):
+            (issues, missing, unknown, total, updates) = (p.issues, p.missingColumns, p.unknownColumns, p.drafts.count, p.drafts.filter(\.updatesExisting).count)
+            keptAside = p.drafts.filter(\.keptAside).count
+            header = [t("import.row"), t("column.code"), t("column.procedure_code"), t("column.unit_code"), t("column.received_at"), t("column.resolved_at"), t("import.action")]
+            draftRows = p.drafts.prefix(200).map {
+                let action = $0.keptAside ? "import.keepAside" : $0.updatesExisting ? "import.update" : "import.create"
+                return [String($0.row), $0.input.code, $0.input.procedureCode, $0.input.unitCode, InstantText.local($0.input.received), $0.input.resolved.map(InstantText.local) ?? "", t(action)]
+            }
         case .people(let p):
             (issues, missing, unknown, total, updates) = (p.issues, p.missingColumns, p.unknownColumns, p.drafts.count, p.drafts.filter(\.updatesExisting).count)
             header = [t("import.row"), t("column.code"), t("column.full_name"), t("column.sex"), t("column.unit"), t("import.action")]
@@ -66,6 +77,12 @@ enum ImportPages {
                     (t("import.updates"), t.number(updates)),
                     (t("import.problems"), t.number(issues.count + missing.count)),
                 ])
+            }
+            if keptAside > 0 {
+                H.div(.class("notice")) {
+                    H.p { t("import.keptAsideNotice", t.number(keptAside)) }
+                    if batch.committed { H.p { H.a(.href(PerformanceURL.rejects)) { t("perf.rejects.title") } } }
+                }
             }
             if !missing.isEmpty {
                 H.div(.class("error-summary"), .role("alert")) {

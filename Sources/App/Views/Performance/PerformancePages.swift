@@ -15,6 +15,7 @@ enum PerformancePages {
                 H.a(.href(PerformanceURL.calendar)) { t("perf.calendar.title") }
                 H.a(.href(PerformanceURL.tokens)) { t("perf.token.title") }
                 H.a(.href(PerformanceURL.rejects)) { t("perf.rejects.title") }
+                H.a(.href(SiteURL.imports.path + "?kind=dossiers")) { t("perf.uploadDossiers") }
             }
         }
     }
