@@ -5,7 +5,8 @@
 #   3. swift test on SQLite
 #   4. swift test on a throwaway PostgreSQL 15 (each test in its own schema; includes the multi-server test)
 #   5. the dossier tallies against an independent DuckDB computation (scripts/duckdb-indicators.py), then the
-#      browser suite (Playwright + axe) against the debug binary with the demo province loaded
+#      browser suite (Playwright + axe) against the debug binary with the demo province loaded, then the JSON API
+#      against its OpenAPI document (schemathesis)
 #
 # Works on a fresh Debian 12 machine as root, and again on a machine where everything is installed.
 # Everything it starts (PostgreSQL, the app server) is stopped on exit, pass or fail.
@@ -213,6 +214,9 @@ app user create --username e2e.appraiser --password 'E2e-Appraiser-2026' --name 
 app user create --username e2e.council --password 'E2e-Council-2026' --name 'Thành viên Hội đồng E2E' \
     --role council_member --unit UBND
 
+API_TOKEN=$(app dossiers token --name "Schemathesis (kiểm thử API)" 2>/dev/null | tail -n 1)
+[[ $API_TOKEN == tdk_* ]] || { echo "Could not create an API token for the API check." >&2; exit 1; }
+
 echo "-- starting the app server on 127.0.0.1:$APP_PORT"
 env -u DATABASE_URL THIDUA_DATA_DIR="$APP_DIR/data" THIDUA_PORT="$APP_PORT" THIDUA_BCRYPT_COST=4 \
     "$APP_BIN" serve --hostname 127.0.0.1 --port "$APP_PORT" </dev/null >"$APP_DIR/server.log" 2>&1 &
@@ -241,3 +245,8 @@ else
     pytest_env+=(SCREENSHOT_DIR=)
 fi
 env "${pytest_env[@]}" .venv/bin/pytest -q -p no:cacheprovider tests/browser
+
+echo "-- the JSON API against its OpenAPI document (schemathesis; docs/procedures.md says which checks and why)"
+.venv/bin/schemathesis run docs/openapi.json --url "http://127.0.0.1:$APP_PORT" \
+    -H "Authorization: Bearer $API_TOKEN" --checks all --exclude-checks positive_data_acceptance \
+    --max-examples 100 --seed 766 --no-color --output-truncate true

@@ -149,8 +149,30 @@ import VaporTesting
             let unknownField = try await Self.send(app, token: s.token, [], raw: "{\"dossiers\":[{\"code\":\"A\",\"evil\":1}]}")
             #expect(unknownField.status == .unprocessableEntity)
             let many = try await Self.send(app, token: s.token, (0...DossierService.maxBatch).map { Self.dossier("HS-\($0)") })
-            #expect(many.status == .payloadTooLarge)
+            #expect(many.status == .unprocessableEntity)
             #expect(many.text.contains("batch_too_large"))
+            // Types and values exactly as the document says (files may use Vietnamese words; the API may not).
+            let fine = ["code": "\"T-1\"", "procedure_code": "\"P\"", "unit_code": "\"XTP\"", "channel": "\"online\"", "received_at": "\"2026-03-02 09:00\""]
+            for (field, value) in [("paid_online", "1"), ("paid_online", "\"yes\""), ("channel", "\"trực tuyến\""), ("code", "7")] {
+                var fields = fine
+                fields[field] = value
+                let item = "{" + fields.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
+                let bad = field + "=" + value
+                let r = try await Self.send(app, token: s.token, [], raw: "{\"dossiers\":[" + item + "]}")
+                #expect(r.status == .unprocessableEntity, "\(bad)")
+            }
+            // A parameter given twice or invalid is refused, not replaced by the default; other methods are 405.
+            let reader0 = try await app.post(PerformanceURL.tokens, as: s.office, form: ["name": "Đọc chỉ số", "scopes[]": "indicators:read"])
+            let read0 = String(try #require(reader0.text.firstMatch(of: /id="new-token">(tdk_[A-Za-z0-9_-]+)</)?.1))
+            for q in ["year=null", "year=2026&year=2025", "period=q9", "period="] {
+                var status: HTTPStatus?
+                try await app.testing().test(.GET, "/api/v1/indicators?" + q, headers: ["Authorization": "Bearer " + read0]) { status = $0.status }
+                #expect(status == .badRequest, "\(q)")
+            }
+            var trace: TestingHTTPResponse?
+            try await app.testing().test(.TRACE, "/api/v1/dossiers") { trace = $0 }
+            #expect(trace?.status == .methodNotAllowed)
+            #expect(trace?.headers.first(name: .allow) == "POST")
             let huge = try await Self.send(app, token: s.token, [], raw: "{\"dossiers\":[" + String(repeating: " ", count: DossierService.maxBatchBytes + 1) + "]}")
             #expect(huge.status == .payloadTooLarge)
             #expect(huge.headers.contentType?.subType == "json")

@@ -7,11 +7,12 @@ import ThiDuaCore
 /// `thidua dossiers …`: import a big file with a progress bar, generate synthetic dossiers, load the demo catalogue.
 enum DossierCommands {
     static func group() -> AsyncCommandGroupBox {
-        var g = AsyncCommandGroupBox(help: "Hồ sơ TTHC: import FILE | generate | seed-catalogue | count")
+        var g = AsyncCommandGroupBox(help: "Hồ sơ TTHC: import FILE | generate | seed-catalogue | count | token")
         g.commands["import"] = DossierImportCommand()
         g.commands["generate"] = DossierGenerateCommand()
         g.commands["seed-catalogue"] = DossierSeedCatalogueCommand()
         g.commands["count"] = DossierCountCommand()
+        g.commands["token"] = DossierTokenCommand()
         return g
     }
 
@@ -205,6 +206,28 @@ struct DossierSeedCatalogueCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let n = try await DossierCommands.seedCatalogue(on: context.application.db, actor: .system("dossiers seed-catalogue"))
         context.console.output("Đã thêm \(n) thủ tục.".consoleText())
+    }
+}
+
+/// `thidua dossiers token --name NAME [--scopes "dossiers:write indicators:read"]`: an API token for a one-stop system,
+/// printed once (for installations that configure their systems by script; the web page does the same).
+struct DossierTokenCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "name") var name: String?
+        @Option(name: "scopes") var scopes: String?
+    }
+
+    var help: String { "Tạo khóa API cho hệ thống một cửa / create an API token" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard let name = try? FieldRules.name(signature.name ?? "").get() else { throw CommandFailure("Cần --name: tên hệ thống dùng khóa") }
+        let scopes = (signature.scopes ?? APIToken.allScopes.joined(separator: " ")).split(separator: " ").map(String.init)
+        let unknown = scopes.filter { !APIToken.allScopes.contains($0) }
+        guard unknown.isEmpty, !scopes.isEmpty else {
+            throw CommandFailure("Phạm vi không hợp lệ: \(unknown.joined(separator: ", ")); dùng: \(APIToken.allScopes.joined(separator: " "))")
+        }
+        let secret = try await APIToken.issue(name: name, scopes: scopes, actor: .system("dossiers token"), on: context.application.db)
+        context.console.output(secret.consoleText())
     }
 }
 

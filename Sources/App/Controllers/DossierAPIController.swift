@@ -68,17 +68,17 @@ enum DossierAPIController {
         guard body.readableBytes <= DossierService.maxBatchBytes else {
             return fail(.payloadTooLarge, "body_too_large", "Nội dung quá lớn: tối đa \(DossierService.maxBatchBytes / 1024 / 1024) MB mỗi lần gửi.")
         }
-        let parsed = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView), options: [.fragmentsAllowed])
-        guard let object = parsed as? [String: Any], let list = object["dossiers"] as? [Any] else {
+        guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView)), case .array(let list)? = object["dossiers"] else {
             return fail(.badRequest, "json", "Nội dung không phải JSON hợp lệ dạng {\"dossiers\": [...]}.")
         }
         guard list.count <= DossierService.maxBatch else {
-            return fail(.payloadTooLarge, "batch_too_large", "Mỗi lần gửi tối đa \(DossierService.maxBatch) hồ sơ (đã gửi \(list.count)).")
+            return fail(.unprocessableEntity, "batch_too_large", "Mỗi lần gửi tối đa \(DossierService.maxBatch) hồ sơ (đã gửi \(list.count)).")
         }
+        // Types as the OpenAPI document says: flags are JSON booleans, everything else strings; null is absent.
         var items: [(String) -> String?] = []
         var shapeProblems: [IngestRefusal.Item] = []
         for (i, raw) in list.enumerated() {
-            guard let o = raw as? [String: Any] else {
+            guard case .object(let o) = raw else {
                 shapeProblems.append(.init(index: i, code: nil, field: "", problem: "problem.invalidValue", value: "not an object"))
                 continue
             }
@@ -88,12 +88,13 @@ enum DossierAPIController {
                     shapeProblems.append(.init(index: i, code: nil, field: String(k.prefix(40)), problem: "problem.unknownField", value: nil))
                     continue
                 }
-                switch v {
-                case let s as String: fields[k] = String(s.prefix(200))
-                case let b as Bool: fields[k] = b ? "true" : "false"
-                case let n as NSNumber: fields[k] = n.stringValue
-                case is NSNull: break
-                default: shapeProblems.append(.init(index: i, code: nil, field: k, problem: "problem.invalidValue", value: nil))
+                switch (v, DossierInput.flagFields.contains(k)) {
+                case (.string(let s), false) where DossierInput.apiValues[k].map { $0.contains(s) } ?? true: fields[k] = String(s.prefix(200))
+                case (.string(let s), false):
+                    shapeProblems.append(.init(index: i, code: nil, field: k, problem: "problem.invalidValue", value: String(s.prefix(40))))
+                case (.bool(let b), true): fields[k] = b ? "true" : "false"
+                case (.null, _): break
+                default: shapeProblems.append(.init(index: i, code: nil, field: k, problem: "problem.invalidValue", value: DossierInput.flagFields.contains(k) ? "boolean" : "string"))
                 }
             }
             items.append { fields[$0] }
@@ -144,8 +145,16 @@ enum DossierAPIController {
         case .success: break
         case .failure(let r): return r
         }
-        let year = (try? req.query.get(Int.self, at: "year")) ?? CivilDate.today().year
-        let code = (try? req.query.get(String.self, at: "period")) ?? "y"
+        // Each parameter at most once; a given one must be valid (a wrong one is not silently replaced by the default).
+        let items = URLComponents(string: "?" + (req.url.query ?? ""))?.queryItems ?? []
+        func single(_ name: String) -> String?? {
+            let values = items.filter { $0.name == name }
+            guard values.count <= 1 else { return .some(nil) }
+            return values.first.map { $0.value ?? "" }
+        }
+        let rawYear = single("year"), rawPeriod = single("period")
+        let year = rawYear.map { $0.flatMap { Int($0) } ?? -1 } ?? CivilDate.today().year
+        let code = rawPeriod.map { $0 ?? "" } ?? "y"
         guard ReportPeriod.codes.contains(code), (2000...2100).contains(year) else {
             return fail(.badRequest, "period", "Kỳ báo cáo không hợp lệ: year 2000–2100, period m1…m12, q1…q4, h1, n9, y.")
         }
@@ -162,10 +171,38 @@ enum DossierAPIController {
         }))
     }
 
+    /// The methods each API path answers (documented in the OpenAPI file); any other method is 405 with `Allow`.
+    static let methods: [String: [HTTPMethod]] = [
+        "/api/v1/dossiers": [.POST], "/api/v1/indicators": [.GET, .HEAD], "/api/v1/openapi.json": [.GET, .HEAD],
+    ]
+
     /// The OpenAPI document (the same file as docs/openapi.json, compiled in).
     @Sendable static func openAPI(req: Request) async throws -> Response {
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "application/json; charset=utf-8")
         return Response(status: .ok, headers: headers, body: .init(string: OpenAPIDocument.json))
+    }
+}
+
+/// Any JSON value, decoded strictly (a number is not a string, 1 is not true), for checking shapes against the API's
+/// document before reading fields.
+enum JSONValue: Decodable, Sendable {
+    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let n = try? c.decode(Double.self) {
+            self = .number(n)
+        } else if let a = try? c.decode([JSONValue].self) {
+            self = .array(a)
+        } else {
+            self = .object(try c.decode([String: JSONValue].self))
+        }
     }
 }

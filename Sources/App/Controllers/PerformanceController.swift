@@ -191,12 +191,7 @@ enum PerformanceController {
             let list = try await APIToken.query(on: req.db).sort(\.$createdMs, .descending).all()
             return PerformancePages.tokens(req.pageContext, list, created: nil, errors: errors).response(status: .unprocessableEntity)
         }
-        let secret = APIToken.newSecret()
-        let token = APIToken(name: name, hash: APIToken.hash(secret), scopes: scopes)
-        try await req.db.writing(as: user.actor) { tx, audit in
-            try await token.create(on: tx)
-            audit.record(.create, type: "api_token", id: try token.requireID().uuidString, before: nil, after: ["name": name, "scopes": scopes.joined(separator: " ")])
-        }
+        let secret = try await APIToken.issue(name: name, scopes: scopes, actor: user.actor, on: req.db)
         let list = try await APIToken.query(on: req.db).sort(\.$createdMs, .descending).all()
         return PerformancePages.tokens(req.pageContext, list, created: (name, secret), errors: []).response(status: .created)
     }

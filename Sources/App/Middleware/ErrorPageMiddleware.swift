@@ -37,6 +37,11 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             if Catalog.vi[key] == nil { key = status.code >= 500 ? "error.500" : "error.generic" }
             // The JSON API answers in JSON, errors included (an oversize body is refused before its handler runs).
             if request.url.path.hasPrefix("/api/") {
+                if status == .notFound, let allowed = DossierAPIController.methods[request.url.path], !allowed.contains(request.method) {
+                    let response = DossierAPIController.fail(.methodNotAllowed, "method_not_allowed", "Phương thức \(request.method.rawValue) không được hỗ trợ ở địa chỉ này.")
+                    response.headers.replaceOrAdd(name: .allow, value: allowed.map(\.rawValue).joined(separator: ", "))
+                    return response
+                }
                 return DossierAPIController.fail(status, "http_\(status.code)", Localizer(lang: .vi)(key))
             }
             let ctx = request.pageContext

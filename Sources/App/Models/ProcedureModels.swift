@@ -79,6 +79,17 @@ final class APIToken: Model, @unchecked Sendable {
             .replacingOccurrences(of: "=", with: "")
     }
 
+    /// Creates a token (audited) and returns its secret, which is not stored and cannot be shown again.
+    static func issue(name: String, scopes: [String], actor: Actor, on db: any Database) async throws -> String {
+        let secret = newSecret()
+        let token = APIToken(name: name, hash: hash(secret), scopes: scopes)
+        try await db.writing(as: actor) { tx, audit in
+            try await token.create(on: tx)
+            audit.record(.create, type: "api_token", id: try token.requireID().uuidString, before: nil, after: ["name": name, "scopes": scopes.joined(separator: " ")])
+        }
+        return secret
+    }
+
     static func hash(_ secret: String) -> String {
         SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
     }

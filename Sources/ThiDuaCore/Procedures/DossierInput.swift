@@ -105,6 +105,15 @@ public struct DossierInput: Sendable, Codable, Equatable {
         "digitised", "rating", "complaint",
     ]
 
+    /// The fields that are yes/no (JSON booleans in the API).
+    public static let flagFields: Set<String> = ["paid_online", "digitised", "complaint"]
+
+    /// The API's exact values of its enumerated fields (files may use the Vietnamese words too).
+    public static let apiValues: [String: Set<String>] = [
+        "channel": Set(DossierChannel.allCases.map(\.rawValue)), "result": Set(DossierResult.allCases.map(\.rawValue)),
+        "rating": Set(DossierRating.allCases.map(\.rawValue)),
+    ]
+
     /// The problems of one item, by field.
     public struct Problems: Error, Sendable {
         public let list: [(field: String, problem: FieldProblem)]

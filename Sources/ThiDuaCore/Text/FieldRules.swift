@@ -73,12 +73,14 @@ public enum FieldRules {
 
     /// Codes: 1–32 characters of A–Z, 0–9, "-", "_", ".", "/"; stored in upper case.
     public static func code(_ raw: String) -> Result<String, FieldProblem> {
-        let s = VietnameseText.normalize(raw).uppercased()
-        if s.isEmpty { return .failure(.required) }
-        if s.count > 32 { return .failure(.tooLong(max: 32)) }
-        let allowed = s.unicodeScalars.allSatisfy {
-            ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || "-_./".unicodeScalars.contains($0)
+        let n = VietnameseText.normalize(raw)
+        if n.isEmpty { return .failure(.required) }
+        if n.count > 32 { return .failure(.tooLong(max: 32)) }
+        // Checked before upper-casing: "ß" or "ﬁ" would otherwise become letters a code may hold.
+        let allowed = n.unicodeScalars.allSatisfy {
+            ($0 >= "A" && $0 <= "Z") || ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || "-_./".unicodeScalars.contains($0)
         }
+        let s = n.uppercased()
         guard allowed, let first = s.first, first.isLetter || first.isNumber else { return .failure(.invalidCode) }
         return .success(s)
     }
