@@ -275,6 +275,47 @@ import VaporTesting
         }
     }
 
+    /// The five group scores: weights and rates are a setting, refused when they do not add up, shown by unit and
+    /// in the downloads.
+    @Test func groupScoresFollowTheSetting() async throws {
+        try await withApp { app in
+            let s = try await Self.setUp(app)
+            _ = try await Self.send(app, token: s.token, [
+                Self.dossier("HS-1", resolved: "2026-03-03T10:00:00+07:00", result: "approved"),
+                Self.dossier("HS-2", channel: "online", resolved: "2026-03-20T10:00:00+07:00", result: "approved"),
+            ])
+            // Defaults: progress 20 × 50 % = 10; transparency not scored; online services need a payable dossier (none
+            // paid online of one payable → 0 %): 22 × (0.5 × 50 + 0.5 × 0) = 5.5; digitisation 0; satisfaction 18.
+            let page = try await app.get(PerformanceURL.home + "?year=2026&period=q1", as: s.office).text
+            #expect(page.contains("Điểm 5 nhóm chỉ số theo đơn vị"))
+            #expect(page.contains("33,50 / 82,00"), "\(page)")
+            var form = ["holidays": "", "workdays": "", "target": "25", "weekend[]": "6"]
+            for (g, p) in [("transparency", "10"), ("progress", "30"), ("online_service", "20"), ("digitisation", "20"), ("satisfaction", "20")] { form["points_" + g] = p }
+            for (m, g, share) in [("on_time", "progress", "100"), ("online", "online_service", "60"), ("online_payment", "online_service", "50"),
+                                  ("digitisation", "digitisation", "100"), ("satisfaction", "satisfaction", "100"), ("within_internal", "", "")] {
+                form["group_" + m] = g
+                form["share_" + m] = share
+            }
+            let bad = try await app.post(PerformanceURL.calendar, as: s.office, form: form)
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.text.contains("phải cộng lại bằng 100 % (hiện là 110"), "\(bad.text)")
+            #expect(bad.text.contains("value=\"60\""))  // the form comes back as typed
+            form["share_online"] = "50"
+            form["group_within_internal"] = "transparency"
+            form["share_within_internal"] = "100"
+            #expect(try await app.post(PerformanceURL.calendar, as: s.office, form: form).status == .seeOther)
+            let scoring = try await PerformanceController.settings(on: app.db).scoring
+            #expect(scoring.problems.isEmpty)
+            #expect(scoring.groups.first { $0.group == .transparency }?.shares == [.init(.withinInternal, Points(100))])
+            // Within the internal limit (2 days): HS-1 yes, HS-2 no → 50 % → 5; progress 30 × 50 % = 15; online 20 × 25 % = 5;
+            // digitisation 0; satisfaction 20 → 45 out of 100.
+            let after = try await app.get(PerformanceURL.home + "?year=2026&period=q1", as: s.office).text
+            #expect(after.contains("45,00 / 100,00"), "\(after)")
+            let csv = try await app.get("/performance/export/csv?year=2026&period=q1", as: s.office).text
+            #expect(csv.contains(",45.00,100.00"), "\(csv)")
+        }
+    }
+
     @Test func theCalendarIsASettingAndRefusesNonsense() async throws {
         try await withApp { app in
             let s = try await Self.setUp(app)

@@ -280,3 +280,77 @@ import Testing
         #expect(Set(codes.units) == ["XA", "XB"])
     }
 }
+
+/// The five Decision 766 group scores: weights and rates as data, exact arithmetic, one rounding.
+@Suite struct GroupScoreTests {
+    static func tally(received: Int, resolved: Int, inTime: Int, online: Int, payable: Int, paid: Int, digitised: Int, unsatisfied: Int, complaints: Int) -> DossierIndicators {
+        var t = DossierTally()
+        t.received = received
+        t.resolved = resolved
+        t.early = inTime
+        t.late = resolved - inTime
+        t.online = online
+        t.payable = payable
+        t.paidOnline = paid
+        t.digitised = digitised
+        t.unsatisfied = unsatisfied
+        t.complaints = complaints
+        return DossierIndicators(t)
+    }
+
+    @Test func theDefaultWeightsScoreEachGroupFromTheShownRates() {
+        // on time 95.00 %, online 55.00 %, online payment 37.50 %, digitised 75.00 %, satisfaction 97.00 %.
+        let i = Self.tally(received: 200, resolved: 100, inTime: 95, online: 110, payable: 80, paid: 30, digitised: 150, unsatisfied: 4, complaints: 2)
+        let s = GroupScoring.decision766.score(i)
+        let byGroup = Dictionary(uniqueKeysWithValues: s.groups.map { ($0.group, $0.score) })
+        #expect(byGroup[.transparency] == .some(nil))
+        #expect(byGroup[.progress] == Points(parsing: "19"))
+        #expect(byGroup[.onlineService] == Points(parsing: "10.18"))  // 22 × (27.5 + 18.75) / 100 = 10.175 → half away from zero
+        #expect(byGroup[.digitisation] == Points(parsing: "16.5"))
+        #expect(byGroup[.satisfaction] == Points(parsing: "17.46"))
+        #expect(s.total == Points(parsing: "63.14"))
+        #expect(s.covered == Points(82))
+    }
+
+    @Test func aGroupWithoutDataHasNoScoreNotZero() {
+        let i = Self.tally(received: 10, resolved: 0, inTime: 0, online: 10, payable: 0, paid: 0, digitised: 10, unsatisfied: 0, complaints: 0)
+        let s = GroupScoring.decision766.score(i)
+        let byGroup = Dictionary(uniqueKeysWithValues: s.groups.map { ($0.group, $0.score) })
+        #expect(byGroup[.progress] == .some(nil))  // nothing resolved
+        #expect(byGroup[.onlineService] == .some(nil))  // nothing payable: one of its rates has no data
+        #expect(byGroup[.digitisation] == Points(22))
+        #expect(s.covered == Points(40))
+    }
+
+    struct SettingCase: Sendable, CustomTestStringConvertible {
+        let name: String
+        let change: @Sendable (inout GroupScoring) -> Void
+        let problem: GroupScoring.Problem?
+        var testDescription: String { name }
+    }
+
+    static let settingCases: [SettingCase] = [
+        SettingCase(name: "the defaults", change: { _ in }, problem: nil),
+        SettingCase(name: "weights not adding to 100", change: { $0.groups[0].points = Points(17) }, problem: .totalNot100(Points(99))),
+        SettingCase(name: "shares not adding to 100", change: { $0.groups[2].shares[0].share = Points(60) }, problem: .sharesNot100(.onlineService, Points(110))),
+        SettingCase(name: "a rate counted twice", change: { $0.groups[0].shares = [.init(.onTime, Points(100))] }, problem: .metricTwice(.onTime)),
+        SettingCase(name: "a group left out", change: { $0.groups.removeFirst(); $0.groups[0].points = Points(38) }, problem: .groupMissing(.transparency)),
+        SettingCase(name: "a negative weight", change: { $0.groups[0].points = Points(-2); $0.groups[1].points = Points(40) }, problem: .groupPoints(.transparency)),
+    ]
+
+    @Test(arguments: settingCases) func settingsAreChecked(c: SettingCase) {
+        var g = GroupScoring.decision766
+        c.change(&g)
+        if let p = c.problem { #expect(g.problems.contains(p), "\(g.problems)") } else { #expect(g.problems.isEmpty) }
+    }
+
+    @Test func scoresStayWithinTheirPoints() async {
+        await propertyCheck(input: Gen.int(in: 0...500), Gen.int(in: 0...500), Gen.int(in: 0...500), Gen.int(in: 0...500)) { a, b, c, d in
+            let received = max(a, b, c, d)
+            let i = Self.tally(received: received, resolved: b, inTime: min(b, c), online: a, payable: c, paid: min(c, d), digitised: d, unsatisfied: min(a, 3), complaints: 0)
+            let s = GroupScoring.decision766.score(i)
+            for g in s.groups { if let v = g.score { #expect(v >= .zero && v <= g.points) } }
+            #expect(s.total <= s.covered)
+        }
+    }
+}

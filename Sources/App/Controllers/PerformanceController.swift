@@ -39,7 +39,7 @@ enum PerformanceController {
         let p = try await period(req)
         let lines = try await PerformanceService.byUnit(p, scope: try await scope(req, user), on: req.db)
         let canManage = (try? await SurveyAdminController.requireProvince(req, .managePerformance)) != nil
-        return PerformancePages.province(req.pageContext, period: p, lines: lines, canManage: canManage).response()
+        return PerformancePages.province(req.pageContext, period: p, lines: lines, scoring: try await settings(on: req.db).scoring, canManage: canManage).response()
     }
 
     /// The province table (by unit, with the province's total) as CSV or XLSX.
@@ -49,15 +49,18 @@ enum PerformanceController {
         let t = req.t
         let p = try await period(req)
         let lines = try await PerformanceService.byUnit(p, scope: try await scope(req, user), on: req.db)
+        let scoring = try await settings(on: req.db).scoring
         let header = [
             t("column.code"), t("column.unit"), t("perf.period"), t("perf.received"), t("perf.resolved"), t("perf.early"), t("perf.onTime"),
             t("perf.late"), t("perf.onTimeRate"), t("perf.overdueRate"), t("perf.onlineRate"), t("perf.paymentRate"), t("perf.digitisationRate"),
             t("perf.satisfactionRate"), t("perf.averageDays"), t("perf.timeCut"),
-        ]
+        ] + scoring.groups.map { t($0.group.labelKey) + " (" + $0.points.plain(places: 2) + ")" } + [t("perf.group.total"), t("perf.group.covered")]
         func row(_ code: String, _ name: String, _ tally: DossierTally) -> [String] {
             let i = DossierIndicators(tally)
+            let scores = scoring.score(i)
             return [code, name, p.label(t)] + [tally.received, tally.resolved, tally.early, tally.onTime, tally.late].map(String.init)
-                + [i.onTimeRate, i.overdueRate, i.onlineRate, i.onlinePaymentRate, i.digitisationRate, i.satisfactionRate, i.averageDays, i.timeCut]
+                + ([i.onTimeRate, i.overdueRate, i.onlineRate, i.onlinePaymentRate, i.digitisationRate, i.satisfactionRate, i.averageDays, i.timeCut]
+                    + scores.groups.map(\.score) + (scores.covered == .zero ? [nil, nil] : [scores.total, scores.covered]))
                 .map { $0?.plain(places: 2) ?? "" }
         }
         let rows = lines.map { row($0.code, $0.name, $0.tally) } + [row("", t("perf.total"), PerformanceService.total(lines))]
@@ -76,7 +79,8 @@ enum PerformanceController {
         let unit = try await unitInScope(req, user)
         let p = try await period(req)
         let lines = try await PerformanceService.byProcedure(p, unit: try unit.requireID(), on: req.db)
-        return PerformancePages.unit(req.pageContext, unit: unit, period: p, lines: lines, target: try await timeCutTarget(on: req.db)).response()
+        let settings = try await settings(on: req.db)
+        return PerformancePages.unit(req.pageContext, unit: unit, period: p, lines: lines, target: settings.timeCutTarget, scoring: settings.scoring).response()
     }
 
     @Sendable static func lateDossiers(req: Request) async throws -> Response {
@@ -105,21 +109,29 @@ enum PerformanceController {
 
     struct Settings: Codable, Equatable {
         var timeCutTarget: Points = Points(25)
+        /// nil: Decision 766's defaults (settings saved before the group scores existed have none).
+        var groupScoring: GroupScoring?
+
+        var scoring: GroupScoring { groupScoring ?? .decision766 }
     }
 
-    static func timeCutTarget(on db: any Database) async throws -> Points {
+    static func settings(on db: any Database) async throws -> Settings {
         guard let s = try await ProvinceSetting.find(settingsKey, on: db), let v = try? JSONDecoder().decode(Settings.self, from: Data(s.json.utf8)) else {
-            return Points(25)
+            return Settings()
         }
-        return v.timeCutTarget
+        return v
     }
+
+    static func timeCutTarget(on db: any Database) async throws -> Points { try await settings(on: db).timeCutTarget }
 
     @Sendable static func calendarForm(req: Request) async throws -> Response {
         _ = try await SurveyAdminController.requireProvince(req, .managePerformance)
         let c = try await DossierService.calendar(on: req.db)
+        let settings = try await settings(on: req.db)
         return PerformancePages.calendar(
             req.pageContext, weekend: c.weekend, holidays: c.holidays.sorted().map(\.iso).joined(separator: "\n"),
-            workdays: c.workdays.sorted().map(\.iso).joined(separator: "\n"), target: try await timeCutTarget(on: req.db).plain(places: 2), errors: []
+            workdays: c.workdays.sorted().map(\.iso).joined(separator: "\n"), target: settings.timeCutTarget.plain(places: 2),
+            scoring: ScoringFields(settings.scoring), errors: []
         ).response()
     }
 
@@ -151,13 +163,17 @@ enum PerformanceController {
         for p in calendar.problems { errors.append(.init(field: p == "both" ? "workdays" : "weekend", message: t("perf.calendar.problem." + p))) }
         let target = Points(typed: f.target ?? "")
         if target == nil || target! < .zero || target! > Points(100) { errors.append(.init(field: "target", message: t("perf.settings.badTarget"))) }
-        guard errors.isEmpty, let target else {
+        // A form without the group fields (an older page, a script) leaves the group scoring as it is.
+        let fields = ScoringFields(req)
+        let scoring = fields.isEmpty ? try await settings(on: req.db).scoring : fields.scoring(t, &errors)
+        guard errors.isEmpty, let target, let scoring else {
             return PerformancePages.calendar(
-                req.pageContext, weekend: weekend, holidays: f.holidays ?? "", workdays: f.workdays ?? "", target: f.target ?? "", errors: errors
+                req.pageContext, weekend: weekend, holidays: f.holidays ?? "", workdays: f.workdays ?? "", target: f.target ?? "", scoring: fields,
+                errors: errors
             ).response(status: .unprocessableEntity)
         }
         let calendarJSON = String(decoding: try JSONEncoder.sorted.encode(calendar), as: UTF8.self)
-        let settingsJSON = String(decoding: try JSONEncoder.sorted.encode(Settings(timeCutTarget: target)), as: UTF8.self)
+        let settingsJSON = String(decoding: try JSONEncoder.sorted.encode(Settings(timeCutTarget: target, groupScoring: scoring)), as: UTF8.self)
         try await req.db.writing(as: user.actor) { tx, audit in
             try await ProvinceSetting.save(DossierService.calendarKey, json: calendarJSON, on: tx, audit: audit)
             try await ProvinceSetting.save(settingsKey, json: settingsJSON, on: tx, audit: audit)
@@ -258,5 +274,77 @@ extension JSONEncoder {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
         return e
+    }
+}
+
+/// The group-score settings as the form shows them: each group's points, and for each measured rate the group it
+/// counts in (or none) with its share of that group's points. Kept as typed text so a refused form comes back as typed.
+struct ScoringFields: Sendable {
+    var points: [ScoreGroup: String] = [:]
+    var group: [DossierMetric: String] = [:]
+    var share: [DossierMetric: String] = [:]
+
+    init(_ s: GroupScoring) {
+        for g in s.groups {
+            points[g.group] = g.points.plain(places: 2)
+            for m in g.shares {
+                group[m.metric] = g.group.rawValue
+                share[m.metric] = m.share.plain(places: 2)
+            }
+        }
+    }
+
+    var isEmpty: Bool { (Array(points.values) + Array(group.values) + Array(share.values)).allSatisfy(\.isEmpty) }
+
+    init(_ req: Request) {
+        func field(_ name: String) -> String { String(((try? req.content.get(String.self, at: name)) ?? "").prefix(20)) }
+        for g in ScoreGroup.allCases { points[g] = field("points_" + g.rawValue) }
+        for m in DossierMetric.allCases {
+            group[m] = field("group_" + m.rawValue)
+            share[m] = field("share_" + m.rawValue)
+        }
+    }
+
+    /// The setting, or nil with the problems added to `errors` (by field).
+    func scoring(_ t: Localizer, _ errors: inout [Components.FieldError]) -> GroupScoring? {
+        let before = errors.count
+        var groups: [GroupScoring.Group] = []
+        for g in ScoreGroup.allCases {
+            let raw = points[g] ?? ""
+            guard let p = Points(typed: raw) else {
+                errors.append(.init(field: "points_" + g.rawValue, message: t("perf.group.badPoints", t(g.labelKey))))
+                continue
+            }
+            groups.append(GroupScoring.Group(g, points: p, shares: []))
+        }
+        for m in DossierMetric.allCases {
+            let chosen = group[m] ?? ""
+            if chosen.isEmpty { continue }
+            guard let g = ScoreGroup(rawValue: chosen) else {
+                errors.append(.init(field: "group_" + m.rawValue, message: t("perf.group.badGroup", t(m.labelKey))))
+                continue
+            }
+            guard let s = Points(typed: share[m] ?? "") else {
+                errors.append(.init(field: "share_" + m.rawValue, message: t("perf.group.badShare", t(m.labelKey))))
+                continue
+            }
+            if let i = groups.firstIndex(where: { $0.group == g }) { groups[i].shares.append(.init(m, s)) }
+        }
+        guard errors.count == before else { return nil }
+        let scoring = GroupScoring(groups: groups)
+        for p in scoring.problems {
+            switch p {
+            case .totalNot100(let sum):
+                errors.append(.init(field: "points_transparency", message: t("perf.group.totalNot100", sum.formatted(places: 2, english: t.lang == .en))))
+            case .groupPoints(let g): errors.append(.init(field: "points_" + g.rawValue, message: t("perf.group.badPoints", t(g.labelKey))))
+            case .sharesNot100(let g, let sum):
+                let first = scoring.groups.first { $0.group == g }?.shares.first?.metric.rawValue ?? ""
+                errors.append(.init(field: "share_" + first, message: t("perf.group.sharesNot100", t(g.labelKey), sum.formatted(places: 2, english: t.lang == .en))))
+            case .share(_, let m): errors.append(.init(field: "share_" + m.rawValue, message: t("perf.group.badShare", t(m.labelKey))))
+            case .metricTwice(let m): errors.append(.init(field: "group_" + m.rawValue, message: t("perf.group.badGroup", t(m.labelKey))))
+            case .groupMissing(let g): errors.append(.init(field: "points_" + g.rawValue, message: t("perf.group.badPoints", t(g.labelKey))))
+            }
+        }
+        return errors.count == before ? scoring : nil
     }
 }

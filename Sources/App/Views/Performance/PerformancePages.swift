@@ -56,7 +56,7 @@ enum PerformancePages {
         ]
     }
 
-    static func province(_ ctx: PageContext, period p: ReportPeriod, lines: [PerformanceService.Line], canManage: Bool) -> HTMLNode {
+    static func province(_ ctx: PageContext, period p: ReportPeriod, lines: [PerformanceService.Line], scoring: GroupScoring, canManage: Bool) -> HTMLNode {
         let t = ctx.t
         let total = PerformanceService.total(lines)
         return Layout.page(ctx, title: t("perf.title")) {
@@ -88,6 +88,10 @@ enum PerformancePages {
                         }
                     }
                 }
+                groupScoreTable(
+                    t, caption: t("perf.group.byUnit"),
+                    rows: lines.map { l in (H.a(.href(PerformanceURL.unit(l.id, p))) { l.name }, scoring.score(l.indicators)) }
+                        + [(HTMLNode.text(t("perf.total")), scoring.score(DossierIndicators(total)))])
                 H.div(.class("actions")) {
                     H.a(.href("/performance/export/csv?" + p.query), .attr("download", "")) { t("perf.exportCSV") }
                     H.a(.href("/performance/export/xlsx?" + p.query), .attr("download", "")) { t("perf.exportXLSX") }
@@ -97,7 +101,7 @@ enum PerformancePages {
         }
     }
 
-    static func unit(_ ctx: PageContext, unit: Unit, period p: ReportPeriod, lines: [PerformanceService.Line], target: Points) -> HTMLNode {
+    static func unit(_ ctx: PageContext, unit: Unit, period p: ReportPeriod, lines: [PerformanceService.Line], target: Points, scoring: GroupScoring) -> HTMLNode {
         let t = ctx.t
         let uid = unit.id ?? UUID()
         return Layout.page(ctx, title: unit.name + " — " + t("perf.title")) {
@@ -106,6 +110,7 @@ enum PerformancePages {
             periodForm(t, p, action: "/performance/units/\(uid)")
             H.p(.class("lead")) { p.label(t) + " · " + t("perf.target", target.formatted(places: 2, english: t.lang == .en)) }
             if lines.isEmpty { H.p(.class("notice")) { t("perf.none") } } else {
+                groupScoreTable(t, caption: t("perf.group.title"), rows: [(HTMLNode.text(unit.name), scoring.score(DossierIndicators(PerformanceService.total(lines))))])
                 H.div(.class("table-wrap")) {
                     H.table {
                         H.caption { t("perf.byProcedure") }
@@ -223,7 +228,8 @@ enum PerformancePages {
     }
 
     static func calendar(
-        _ ctx: PageContext, weekend: Set<Int>, holidays: String, workdays: String, target: String, errors: [Components.FieldError]
+        _ ctx: PageContext, weekend: Set<Int>, holidays: String, workdays: String, target: String, scoring: ScoringFields,
+        errors: [Components.FieldError]
     ) -> HTMLNode {
         let t = ctx.t
         func area(_ name: String, _ label: String, _ hint: String, _ value: String) -> HTMLNode {
@@ -254,9 +260,82 @@ enum PerformancePages {
                 area("holidays", t("perf.calendar.holidays"), t("perf.calendar.datesHint"), holidays)
                 area("workdays", t("perf.calendar.workdays"), t("perf.calendar.datesHint"), workdays)
                 Components.textField(t("perf.settings.target"), name: "target", value: target, errors: errors, required: true, hint: t("perf.settings.targetHint"))
+                groupScoringFields(t, scoring, errors: errors)
                 H.div(.class("actions")) { H.button(.type("submit")) { t("form.save") } }
             }
             H.p(.class("hint")) { t("perf.calendar.rules") }
+        }
+    }
+
+    /// The group-score settings: each group's points, then which group each measured rate counts in, with its share.
+    static func groupScoringFields(_ t: Localizer, _ f: ScoringFields, errors: [Components.FieldError]) -> HTMLNode {
+        func input(_ name: String, _ value: String, label: String) -> HTMLNode {
+            let invalid = errors.contains { $0.field == name }
+            return H.input(
+                .type("text"), .id("f-" + name), .name(name), .value(value), .attr("inputmode", "decimal"), .attr("size", "6"), .aria("label", label),
+                .aria("invalid", invalid ? "true" : nil), .class(invalid ? "has-error" : nil))
+        }
+        return H.fieldset {
+            H.legend { t("perf.group.title") }
+            H.p(.class("hint")) { t("perf.group.hint") }
+            H.table {
+                H.caption { t("perf.group.weights") }
+                H.thead { H.tr { th(t("perf.group.group")); th(t("perf.group.points"), num: true) } }
+                H.tbody {
+                    for g in ScoreGroup.allCases {
+                        H.tr {
+                            H.th(.attr("scope", "row")) { t(g.labelKey) }
+                            H.td(.class("num")) { input("points_" + g.rawValue, f.points[g] ?? "", label: t("perf.group.points") + " — " + t(g.labelKey)) }
+                        }
+                    }
+                }
+            }
+            H.table {
+                H.caption { t("perf.group.rates") }
+                H.thead { H.tr { th(t("perf.group.rate")); th(t("perf.group.group")); th(t("perf.group.share"), num: true) } }
+                H.tbody {
+                    for m in DossierMetric.allCases {
+                        let chosen = f.group[m] ?? ""
+                        H.tr {
+                            H.th(.attr("scope", "row")) { t(m.labelKey) }
+                            H.td {
+                                H.select(.id("f-group_" + m.rawValue), .name("group_" + m.rawValue), .aria("label", t("perf.group.group") + " — " + t(m.labelKey))) {
+                                    H.option(.value(""), .flag("selected", chosen.isEmpty)) { t("perf.group.none") }
+                                    for g in ScoreGroup.allCases { H.option(.value(g.rawValue), .flag("selected", chosen == g.rawValue)) { t(g.labelKey) } }
+                                }
+                            }
+                            H.td(.class("num")) { input("share_" + m.rawValue, f.share[m] ?? "", label: t("perf.group.share") + " — " + t(m.labelKey)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The five groups' scores by unit (and the province's), each "out of" the points its data covers.
+    static func groupScoreTable(_ t: Localizer, caption: String, rows: [(label: HTMLNode, scores: GroupScoring.Scores)]) -> HTMLNode {
+        func number(_ p: Points?) -> String { p.map { $0.formatted(places: 2, english: t.lang == .en) } ?? "—" }
+        let groups = rows.first?.scores.groups.map { ($0.group, $0.points) } ?? []
+        return H.div(.class("table-wrap")) {
+            H.table {
+                H.caption { caption }
+                H.thead {
+                    H.tr {
+                        th(t("column.unit"))
+                        for (g, points) in groups { th(t(g.labelKey) + " (" + number(points) + ")", num: true) }
+                        th(t("perf.group.total"), num: true)
+                    }
+                }
+                H.tbody {
+                    for r in rows {
+                        H.tr {
+                            H.th(.attr("scope", "row")) { r.label }
+                            for g in r.scores.groups { H.td(.class("num")) { number(g.score) } }
+                            H.td(.class("num")) { r.scores.covered == .zero ? "—" : t("perf.group.outOf", number(r.scores.total), number(r.scores.covered)) }
+                        }
+                    }
+                }
+            }
         }
     }
 
