@@ -206,6 +206,17 @@ import VaporTesting
             let late = try await app.get(PerformanceURL.late(s.f.commune1, try procedure.requireID(), ReportPeriod(year: 2026, code: "q1")), as: s.office)
             #expect(late.text.contains("HS-TRE-01"))
             #expect(!late.text.contains("HS-SOM-02"))
+            // The unit's table and the late dossiers download too.
+            let unitCSV = try await app.get(PerformanceURL.unit(s.f.commune1, ReportPeriod(year: 2026, code: "q1")) + "&download=csv", as: s.office)
+            #expect(unitCSV.headers.contentType?.subType == "csv")
+            #expect(unitCSV.text.contains("1.001234.000.00.00.H12,Cấp giấy phép xây dựng nhà ở riêng lẻ,Quý 1/2026,2,2,50.00,1"), "\(unitCSV.text)")
+            let lateCSV = try await app.get(
+                PerformanceURL.late(s.f.commune1, try procedure.requireID(), ReportPeriod(year: 2026, code: "q1")) + "&download=xlsx", as: s.office)
+            #expect(lateCSV.body.readableBytesView.starts(with: [0x50, 0x4B]))
+            let lateText = try await app.get(
+                PerformanceURL.late(s.f.commune1, try procedure.requireID(), ReportPeriod(year: 2026, code: "q1")) + "&download=csv", as: s.office).text
+            #expect(lateText.contains("HS-TRE-01,1.001234.000.00.00.H12,XTP,"), "\(lateText)")
+            #expect(!lateText.contains("HS-SOM-02"))
             // The province table downloads: one row per unit and the province's total, formulas neutralised.
             let csv = try await app.get("/performance/export/csv?year=2026&period=q1", as: s.office)
             #expect(csv.status == .ok)

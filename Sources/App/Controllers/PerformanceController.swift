@@ -80,7 +80,30 @@ enum PerformanceController {
         let p = try await period(req)
         let lines = try await PerformanceService.byProcedure(p, unit: try unit.requireID(), on: req.db)
         let settings = try await settings(on: req.db)
+        if let format = download(req) {
+            let t = req.t
+            let header = [
+                t("perf.procedure"), t("column.name"), t("perf.period"), t("perf.received"), t("perf.resolved"), t("perf.onTimeRate"), t("perf.late"),
+                t("perf.averageDays"), t("perf.p90Days"), t("perf.statutoryDays"), t("perf.timeCut"), t("perf.targetMet"), t("perf.onlineRate"),
+                t("perf.digitisationRate"),
+            ]
+            let rows = lines.map { l -> [String] in
+                let i = l.indicators
+                let met = i.meetsTimeCut(target: settings.timeCutTarget).map { t($0 ? "perf.met" : "perf.notMet") } ?? ""
+                return [l.code, l.name, p.label(t), String(l.tally.received), String(l.tally.resolved), i.onTimeRate?.plain(places: 2) ?? "", String(l.tally.late),
+                        i.averageDays?.plain(places: 2) ?? "", i.p90Days?.plain(places: 2) ?? "", i.averageStatutoryDays?.plain(places: 2) ?? "",
+                        i.timeCut?.plain(places: 2) ?? "", met, i.onlineRate?.plain(places: 2) ?? "", i.digitisationRate?.plain(places: 2) ?? ""]
+            }
+            return try TableDownload.response(
+                name: "tthc-\(unit.code.lowercased())-\(p.year)-\(p.code)", sheet: t("perf.byProcedure"), header: header, rows: rows, format: format, numbersFrom: 3)
+        }
         return PerformancePages.unit(req.pageContext, unit: unit, period: p, lines: lines, target: settings.timeCutTarget, scoring: settings.scoring).response()
+    }
+
+    /// `?download=csv|xlsx` on a table page asks for the table as a file (anything else: the page).
+    static func download(_ req: Request) -> String? {
+        let f = try? req.query.get(String.self, at: "download")
+        return f == "csv" || f == "xlsx" ? f : nil
     }
 
     @Sendable static func lateDossiers(req: Request) async throws -> Response {
@@ -90,6 +113,21 @@ enum PerformanceController {
             throw AppError.notFound
         }
         let p = try await period(req)
+        if let format = download(req) {
+            let t = req.t
+            let all = try await PerformanceService.late(p, unit: try unit.requireID(), procedure: pid, limit: 200_000, on: req.db)
+            let header = [
+                t("perf.dossierCode"), t("perf.procedure"), t("column.unit"), t("perf.channel"), t("perf.receivedAt"), t("perf.dueAt"), t("perf.resolvedAt"),
+                t("perf.processingDays"),
+            ]
+            let rows = all.map { d in
+                [d.code, procedure.code, unit.code, t("perf.channel." + d.channel), InstantText.local(d.received_s), InstantText.local(d.due_s),
+                 d.resolved_s.map(InstantText.local) ?? "", d.processing_half_days.map { TimeLimit(halfDays: $0).workingDays.plain(places: 1) } ?? ""]
+            }
+            return try TableDownload.response(
+                name: "ho-so-tre-han-\(unit.code.lowercased())-\(p.year)-\(p.code)", sheet: t("perf.lateTitle"), header: header, rows: rows, format: format,
+                numbersFrom: 7)
+        }
         let late = try await PerformanceService.late(p, unit: try unit.requireID(), procedure: pid, on: req.db)
         return PerformancePages.late(req.pageContext, unit: unit, procedure: procedure, period: p, dossiers: late).response()
     }

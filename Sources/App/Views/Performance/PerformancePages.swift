@@ -20,6 +20,15 @@ enum PerformancePages {
         }
     }
 
+    /// CSV and XLSX links for the table of a page whose address (with its query) is `url`.
+    static func downloads(_ t: Localizer, _ url: String) -> HTMLNode {
+        let sep = url.contains("?") ? "&" : "?"
+        return H.div(.class("actions")) {
+            H.a(.href(url + sep + "download=csv"), .attr("download", "")) { t("perf.exportCSV") }
+            H.a(.href(url + sep + "download=xlsx"), .attr("download", "")) { t("perf.exportXLSX") }
+        }
+    }
+
     /// The period picker: a GET form (year, period).
     static func periodForm(_ t: Localizer, _ p: ReportPeriod, action: String) -> HTMLNode {
         H.form(.method("get"), .action(action), .class("filters")) {
@@ -111,6 +120,7 @@ enum PerformancePages {
             H.p(.class("lead")) { p.label(t) + " · " + t("perf.target", target.formatted(places: 2, english: t.lang == .en)) }
             if lines.isEmpty { H.p(.class("notice")) { t("perf.none") } } else {
                 groupScoreTable(t, caption: t("perf.group.title"), rows: [(HTMLNode.text(unit.name), scoring.score(DossierIndicators(PerformanceService.total(lines))))])
+                downloads(t, PerformanceURL.unit(uid, p))
                 H.div(.class("table-wrap")) {
                     H.table {
                         H.caption { t("perf.byProcedure") }
@@ -168,6 +178,7 @@ enum PerformancePages {
                 (t("perf.statutoryDays"), procedure.statutory.description), (t("perf.period"), p.label(t)),
             ])
             if dossiers.isEmpty { H.p(.class("notice")) { t("perf.noLate") } } else {
+                downloads(t, PerformanceURL.late(unit.id ?? UUID(), procedure.id ?? UUID(), p))
                 H.table {
                     H.caption { t("perf.lateTitle") + " (" + count(t, dossiers.count) + ")" }
                     H.thead {
