@@ -333,7 +333,7 @@ import VaporTesting
             let bad = try await app.post(PerformanceURL.calendar, as: s.office, form: ["holidays": "2026-02-30", "target": "abc"])
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.text.contains("2026-02-30"))
-            let ok = try await app.post(PerformanceURL.calendar, as: s.office, form: ["weekend[]": "7", "holidays": "2026-03-03\n04/03/2026", "target": "30"])
+            let ok = try await app.post(PerformanceURL.calendar, as: s.office, form: ["weekend[]": "7", "holidays": "2026-03-03\r\n04/03/2026", "target": "30"])
             #expect(ok.status == .seeOther)
             let c = try await DossierService.calendar(on: app.db)
             #expect(c.weekend == [7] && c.holidays.count == 2)

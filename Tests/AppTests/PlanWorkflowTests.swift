@@ -167,7 +167,7 @@ import VaporTesting
             #expect(bad.status == .badRequest)
             #expect(bad.text.contains("không nhỏ hơn"))
             // 30/01/2026 is a Friday; declared a holiday, the deadline moves to Monday 02/02.
-            let ok = try await app.post("/followup/rules", as: cchc, form: ["due_soon_days": "7", "head_after_days": "5", "office_after_days": "10", "weekend": "1", "holidays": "30/01/2026"])
+            let ok = try await app.post("/followup/rules", as: cchc, form: ["due_soon_days": "7", "head_after_days": "5", "office_after_days": "10", "weekend": "1", "holidays": "30/01/2026\r\n01/05/2026"])
             #expect(ok.status == .seeOther)
             #expect(try await PlanTask.find(fx.task, on: app.db)?.effectiveDueOn == "2026-02-02")
             #expect(try await AuditRecord.query(on: app.db).filter(\.$entityType == "province_setting").count() == 1)

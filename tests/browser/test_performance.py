@@ -71,3 +71,46 @@ def test_drill_down_from_the_province_to_a_late_dossier(page: Page, tmp_path: Pa
     assert "Thứ Bảy" in main_text(page)
     goto(page, "/performance/rejects")
     assert "Hồ sơ chờ xử lý lại" in main_text(page)
+
+
+DOSSIERS = """Mã hồ sơ,Mã thủ tục,Mã đơn vị,Kênh tiếp nhận,Ngày tiếp nhận,Ngày giải quyết,Kết quả
+E2E-TEP-0001,1.009999.000.00.00.H99,XTP,trực tiếp,03/03/2025 09:00,04/03/2025 15:00,giải quyết
+E2E-TEP-0002,9.999999.000.00.00.H99,XTP,trực tuyến,03/03/2025 10:00,,
+"""
+
+
+def test_a_dossier_file_and_the_group_score_setting(page: Page, tmp_path: Path) -> None:
+    login(page, *CCHC)
+    # A file with a bad row is refused whole, row by row.
+    bad = tmp_path / "ho-so-loi.csv"
+    bad.write_text(DOSSIERS + "E2E-TEP-0003,1.009999.000.00.00.H99,XTP,fax,03/03/2025 10:00,,\n", encoding="utf-8")
+    goto(page, "/import?kind=dossiers")
+    assert page.locator("select#f-kind").input_value() == "dossiers"
+    page.set_input_files("input#f-file", str(bad))
+    click_and_wait(page, page.locator("main form:has(input#f-file) button[type=submit]"))
+    text = main_text(page)
+    assert "Dòng 4" in text and "fax" in text
+    assert page.locator("button[name=commit]").count() == 0
+
+    # The corrected file: previewed (one row kept aside for an unknown procedure), then stored.
+    good = tmp_path / "ho-so.csv"
+    good.write_text(DOSSIERS, encoding="utf-8")
+    goto(page, "/import?kind=dossiers")
+    page.set_input_files("input#f-file", str(good))
+    click_and_wait(page, page.locator("main form:has(input#f-file) button[type=submit]"))
+    text = main_text(page)
+    assert "Giữ lại chờ xử lý" in text and "E2E-TEP-0001" in text
+    click_and_wait(page, page.locator("button[name=commit]"))
+    assert "Hồ sơ chờ xử lý lại" in main_text(page)  # the link to the kept-aside dossiers
+    goto(page, "/performance/rejects")
+    assert "E2E-TEP-0002" in main_text(page)
+
+    # The group scores' setting: a share that does not add up is refused with the reason, then corrected.
+    goto(page, "/performance/calendar")
+    page.fill("input#f-share_online", "60")
+    click_and_wait(page, page.locator("main form.card button[type=submit]"), status=422)
+    assert "phải cộng lại bằng 100 %" in main_text(page)
+    page.fill("input#f-share_online", "50")
+    click_and_wait(page, page.locator("main form.card button[type=submit]"))
+    goto(page, "/performance?year=2025&period=y")
+    assert "Điểm 5 nhóm chỉ số theo đơn vị" in main_text(page)

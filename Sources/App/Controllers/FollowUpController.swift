@@ -151,7 +151,7 @@ enum FollowUpController {
         let head = int("head_after_days", f.head_after_days)
         let office = int("office_after_days", f.office_after_days)
         var holidays: [CivilDate] = []
-        for part in (f.holidays ?? "").split(whereSeparator: { $0 == "\n" || $0 == ";" || $0 == "\r" }).prefix(400) {
+        for part in (f.holidays ?? "").split(whereSeparator: { $0.isNewline || $0 == ";" }).prefix(400) {
             let s = part.trimmingCharacters(in: .whitespaces)
             guard !s.isEmpty else { continue }
             if let d = CivilDate(parsing: s) { holidays.append(d) } else { errors.add("holidays", "problem.invalidDate", String(s.prefix(40))) }

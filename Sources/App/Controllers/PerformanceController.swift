@@ -187,7 +187,7 @@ enum PerformanceController {
         var errors: [Components.FieldError] = []
         func dates(_ raw: String?, field: String) -> Set<CivilDate> {
             var out: Set<CivilDate> = []
-            for line in (raw ?? "").split(whereSeparator: { $0 == "\n" || $0 == "," || $0 == ";" }).prefix(2_000) {
+            for line in (raw ?? "").split(whereSeparator: { $0.isNewline || $0 == "," || $0 == ";" }).prefix(2_000) {
                 let s = line.trimmingCharacters(in: .whitespacesAndNewlines)
                 if s.isEmpty { continue }
                 if let d = CivilDate(parsing: s) { out.insert(d) } else if !errors.contains(where: { $0.field == field }) {
