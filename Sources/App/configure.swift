@@ -66,6 +66,7 @@ enum Migrations {
         app.migrations.add(M009_TaskPlanStatus())
         app.migrations.add(M010_CreateSurveys())
         app.migrations.add(M011_CreateProcedures())
+        app.migrations.add(M012_CreateInitiatives())
     }
 
     /// SQLite settings that make writes durable and let readers work while one writes.

@@ -98,6 +98,7 @@ enum Assets {
         .badge.expired{background:#fbeceb;color:var(--accent)}
         .muted{color:var(--muted)}
         .tree{list-style:none;padding-left:1rem;border-left:2px solid var(--line)}
+        .prewrap{white-space:pre-wrap}
         pre.json{white-space:pre-wrap;word-break:break-word;font-size:.8rem;background:#f0f2f5;padding:.5rem;margin:0}
         tr.group-row td,tr.group-row th{background:#f3f5f8;font-weight:600}
         .depth-1{padding-left:1.4rem}.depth-2{padding-left:2.6rem}.depth-3{padding-left:3.8rem}

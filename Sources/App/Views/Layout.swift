@@ -46,6 +46,7 @@ enum Layout {
             if u.can(.viewIndex) { items.append((SiteURL.indexHome.path, t("nav.index"))) }
             if u.can(.viewSurveys) { items.append((SurveyURL.home, t("nav.surveys"))) }
             if u.can(.viewPerformance) { items.append((PerformanceURL.home, t("nav.performance"))) }
+            if u.can(.viewInitiatives) { items.append((InitiativeURL.home, t("nav.initiatives"))) }
             if u.can(.importData) { items.append((SiteURL.imports.path, t("nav.import"))) }
             if u.can(.manageUsers) { items.append((SiteURL.users.path, t("nav.users"))) }
             if u.can(.viewAudit) { items.append((SiteURL.audit.path, t("nav.audit"))) }
@@ -82,6 +83,7 @@ enum Layout {
                     }
                 } else {
                     H.a(.href(SiteURL.publicIndex.path)) { t("nav.public") }
+                    H.a(.href(InitiativeURL.library)) { t("nav.library") }
                     H.a(.href(SiteURL.login.path)) { t("nav.login") }
                 }
             }

@@ -66,6 +66,18 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case viewPerformance = "view_performance"
     /// Keep the procedures catalogue, the working calendar, one-stop systems' API tokens; import dossiers.
     case managePerformance = "manage_performance"
+
+    // Initiatives (issue 7)
+    /// See the initiatives of the units in scope (reviewers see those assigned to them, blind when the period is).
+    case viewInitiatives = "view_initiatives"
+    /// Write, submit and withdraw a unit's initiatives; record that a unit adopted a recognised one.
+    case submitInitiatives = "submit_initiatives"
+    /// Run review periods (phases, rubric, blind review) and assign reviewers (province-wide).
+    case manageInitiatives = "manage_initiatives"
+    /// Score the initiatives one is assigned to.
+    case reviewInitiatives = "review_initiatives"
+    /// Record the council's decision: recognition level and the decision's reference.
+    case decideInitiatives = "decide_initiatives"
 }
 
 public struct Grant: Hashable, Sendable, Codable {
@@ -84,7 +96,10 @@ public enum AccessPolicy {
     public static let table: [Role: Set<Action>] = [
         // The system administrator runs the installation; scoring, appraising and approving are left to the
         // people whose job it is, so an admin cannot quietly change a unit's index.
-        .systemAdmin: Set(Action.allCases).subtracting([.selfAssess, .submitAssessment, .appraise, .explain, .approveResults, .publishResults, .reportProgress]),
+        .systemAdmin: Set(Action.allCases).subtracting([
+            .selfAssess, .submitAssessment, .appraise, .explain, .approveResults, .publishResults, .reportProgress, .reviewInitiatives,
+            .decideInitiatives,
+        ]),
         .reformOffice: [
             .viewUnits, .editUnits, .mergeUnits, .viewBlocks, .editBlocks, .viewPeople, .editPeople,
             .viewPersonSensitive, .importData, .exportData, .viewAudit,
@@ -92,18 +107,22 @@ public enum AccessPolicy {
             .viewPlans, .managePlans,
             .viewSurveys, .manageSurveys, .enterSurveyResponses,
             .viewPerformance, .managePerformance,
+            .viewInitiatives, .submitInitiatives, .manageInitiatives,
         ],
         .unitHead: [
             .viewUnits, .viewBlocks, .viewPeople, .editPeople, .viewPersonSensitive, .exportData, .viewAudit,
             .viewIndex, .selfAssess, .submitAssessment, .explain,
             .viewPlans, .managePlans, .reportProgress,
             .viewSurveys, .enterSurveyResponses, .viewPerformance,
+            .viewInitiatives, .submitInitiatives,
         ],
         .unitOfficer: [.viewUnits, .viewBlocks, .viewPeople, .editPeople, .exportData, .viewIndex, .selfAssess, .explain,
-                       .viewPlans, .reportProgress, .viewSurveys, .enterSurveyResponses, .viewPerformance],
-        .appraiser: [.viewUnits, .viewBlocks, .viewPeople, .viewIndex, .appraise, .viewPlans],
-        .councilMember: [.viewUnits, .viewBlocks, .viewPeople, .viewPersonSensitive, .viewIndex, .approveResults, .viewPlans, .viewSurveys, .viewPerformance],
-        .leader: [.viewUnits, .viewBlocks, .viewPeople, .viewPersonSensitive, .exportData, .viewAudit, .viewIndex, .viewPlans, .viewSurveys, .viewPerformance],
+                       .viewPlans, .reportProgress, .viewSurveys, .enterSurveyResponses, .viewPerformance, .viewInitiatives, .submitInitiatives],
+        .appraiser: [.viewUnits, .viewBlocks, .viewPeople, .viewIndex, .appraise, .viewPlans, .viewInitiatives, .reviewInitiatives],
+        .councilMember: [.viewUnits, .viewBlocks, .viewPeople, .viewPersonSensitive, .viewIndex, .approveResults, .viewPlans, .viewSurveys, .viewPerformance,
+                         .viewInitiatives, .reviewInitiatives, .decideInitiatives],
+        .leader: [.viewUnits, .viewBlocks, .viewPeople, .viewPersonSensitive, .exportData, .viewAudit, .viewIndex, .viewPlans, .viewSurveys, .viewPerformance,
+                  .viewInitiatives],
     ]
 
     public static func permits(_ role: Role, _ action: Action) -> Bool {

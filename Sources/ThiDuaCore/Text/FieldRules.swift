@@ -64,6 +64,22 @@ public enum FieldRules {
         return .success(s)
     }
 
+    /// Prose typed in a text area (a problem, a solution, a comment): NFC, line breaks kept (as "\n", spaces in a
+    /// line collapsed), blank lines at the ends dropped, ≤ max characters, no control characters. Empty is allowed
+    /// (the caller says whether it is required). "<" and a leading "-" are ordinary here: pages escape text and
+    /// exports neutralise formulas.
+    public static func text(_ raw: String, max: Int = 4_000) -> Result<String, FieldProblem> {
+        let lines = raw.precomposedStringWithCanonicalMapping.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+            .map { VietnameseText.normalize(String($0)) }
+        var kept = lines[...]
+        while let f = kept.first, f.isEmpty { kept = kept.dropFirst() }
+        while let l = kept.last, l.isEmpty { kept = kept.dropLast() }
+        let s = kept.joined(separator: "\n")
+        if s.count > max { return .failure(.tooLong(max: max)) }
+        if s.unicodeScalars.contains(where: { $0 != "\n" && $0.properties.generalCategory == .control }) { return .failure(.controlCharacters) }
+        return .success(s)
+    }
+
     /// Optional text (notes, positions): empty is allowed, the rest as for names.
     public static func optionalText(_ raw: String, max: Int = 255) -> Result<String?, FieldProblem> {
         let s = VietnameseText.normalize(raw)
