@@ -213,6 +213,8 @@ app user create --username e2e.appraiser --password 'E2e-Appraiser-2026' --name 
     --role appraiser --unit UBND
 app user create --username e2e.council --password 'E2e-Council-2026' --name 'Thành viên Hội đồng E2E' \
     --role council_member --unit UBND
+app user create --username e2e.xa --password 'E2e-Xa-2026' --name 'Cán bộ Xã Tân Phong E2E' \
+    --role unit_officer --unit XTP
 
 API_TOKEN=$(app dossiers token --name "Schemathesis (kiểm thử API)" 2>/dev/null | tail -n 1)
 [[ $API_TOKEN == tdk_* ]] || { echo "Could not create an API token for the API check." >&2; exit 1; }

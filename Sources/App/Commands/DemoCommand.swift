@@ -29,6 +29,8 @@ struct DemoCommand: AsyncCommand {
         context.console.info("Đã nạp khảo sát sự hài lòng: đợt năm 2025 (đã đóng) và đợt năm \(app.today.year) (đang mở)")
         let dossiers = try await DemoDossierLoader.load(on: db, today: app.today)
         context.console.info("Đã nạp danh mục \(DemoProcedures.catalogue.count) thủ tục và \(dossiers) hồ sơ mô phỏng năm \(app.today.year - 1)–\(app.today.year)")
+        let initiatives = try await DemoInitiativeLoader.load(on: db, today: app.today)
+        context.console.info("Đã nạp \(initiatives) sáng kiến: đợt năm \(app.today.year - 1) đã quyết định (có đơn vị nhân rộng), đợt năm \(app.today.year) đang nhận hồ sơ")
         guard !signature.noPasswords else { return }
         let accounts: [(String, String, Role, String)] = [
             ("admin", "Quản trị hệ thống", .systemAdmin, "UBND"),

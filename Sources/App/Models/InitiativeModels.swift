@@ -62,7 +62,7 @@ final class Initiative: Model, Auditable, @unchecked Sendable {
     @OptionalField(key: "decision_date") var decisionDate: String?
     @OptionalField(key: "decision_signer") var decisionSigner: String?
     @OptionalField(key: "decision_note") var decisionNote: String?
-    @Field(key: "created_by") var createdBy: UUID
+    @OptionalField(key: "created_by") var createdBy: UUID?
     @Field(key: "created_ms") var createdMs: Int64
     @Field(key: "updated_ms") var updatedMs: Int64
     @Field(key: "version") var version: Int
@@ -170,7 +170,7 @@ final class InitiativeAdoption: Model, Auditable, @unchecked Sendable {
     @Field(key: "hours_saved") var hoursSaved: Int64
     @Field(key: "cost_saved") var costSaved: Int64
     @Field(key: "dossiers") var dossiers: Int64
-    @Field(key: "created_by") var createdBy: UUID
+    @OptionalField(key: "created_by") var createdBy: UUID?
     @Field(key: "created_ms") var createdMs: Int64
 
     init() {}

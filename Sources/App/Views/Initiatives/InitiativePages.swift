@@ -5,6 +5,8 @@ enum InitiativePages {
     static func th(_ s: String, num: Bool = false) -> HTMLNode { SurveyAdminPages.th(s, num: num) }
     static func n(_ t: Localizer, _ v: Int64) -> String { VietnameseFormat.number(Int(v), english: t.lang == .en) }
     static func pts(_ t: Localizer, _ p: Points) -> String { p.formatted(places: 2, english: t.lang == .en) }
+    /// A stored ISO date as people read it (16/02/2026); anything unreadable as stored.
+    static func day(_ iso: String?) -> String { iso.map { CivilDate(parsing: $0)?.vietnamese ?? $0 } ?? "" }
 
     static func area(_ name: String, _ label: String, value: String, errors: [Components.FieldError], required: Bool = true, rows: Int = 4, hint: String? = nil)
         -> HTMLNode
@@ -215,7 +217,7 @@ enum InitiativePages {
             Components.facts([
                 (t("initiative.period"), v.period.name + " · " + t(v.period.phase.labelKey)), (t("column.unit"), v.unitName ?? t("initiative.hidden")),
                 (t("initiative.type"), t(i.type.labelKey)), (t("initiative.area"), t(i.area.labelKey)),
-                (t("initiative.appliedWhere"), i.appliedWhere), (t("initiative.appliedSince"), i.appliedSince ?? ""),
+                (t("initiative.appliedWhere"), i.appliedWhere), (t("initiative.appliedSince"), day(i.appliedSince)),
                 (t("initiative.hoursSaved"), n(t, i.hoursSaved)), (t("initiative.costSaved"), n(t, i.costSaved)), (t("initiative.dossiers"), n(t, i.dossiers)),
             ])
             if !v.blind {
@@ -240,7 +242,7 @@ enum InitiativePages {
                     for e in v.evidence {
                         H.li {
                             if e.sha256 != nil, let eid = e.id { H.a(.href(InitiativeURL.evidenceFile(eid))) { e.fileName ?? t("initiative.file") } }
-                            if let number = e.docNumber { " " + number + (e.docDate.map { " (" + $0 + ")" } ?? "") + (e.docIssuer.map { " — " + $0 } ?? "") }
+                            if let number = e.docNumber { " " + number + (e.docDate.map { " (" + day($0) + ")" } ?? "") + (e.docIssuer.map { " — " + $0 } ?? "") }
                         }
                     }
                 }
@@ -330,7 +332,7 @@ enum InitiativePages {
                 H.h2 { t("initiative.decision") }
                 Components.facts([
                     (t("initiative.outcome"), t(i.status.labelKey)), (t("initiative.level"), i.level.map { t($0.labelKey) } ?? ""),
-                    (t("initiative.decisionNumber"), i.decisionNumber ?? ""), (t("initiative.decisionDate"), i.decisionDate ?? ""),
+                    (t("initiative.decisionNumber"), i.decisionNumber ?? ""), (t("initiative.decisionDate"), day(i.decisionDate)),
                     (t("initiative.decisionSigner"), i.decisionSigner ?? ""), (t("initiative.decisionNote"), i.decisionNote ?? ""),
                 ])
             }
@@ -368,7 +370,7 @@ enum InitiativePages {
                                 for a in v.adoptions {
                                     H.tr {
                                         H.th(.attr("scope", "row")) { a.unit.name }
-                                        H.td { a.adoptedOn }
+                                        H.td { day(a.adoptedOn) }
                                         H.td { a.effect }
                                         H.td(.class("num")) { n(t, a.hoursSaved) }
                                         H.td(.class("num")) { n(t, a.costSaved) }
@@ -458,7 +460,7 @@ enum InitiativePages {
                                     H.th(.attr("scope", "row")) { H.a(.href(InitiativeURL.show(r.id))) { r.title } }
                                     H.td { r.unit }
                                     H.td { r.level.map { t($0.labelKey) } ?? "" }
-                                    H.td { r.decidedOn }
+                                    H.td { day(r.decidedOn) }
                                     H.td(.class("num")) { String(r.spread.adopters) }
                                     H.td(.class("num")) { n(t, r.spread.combined.hoursSaved) }
                                     H.td(.class("num")) { n(t, r.spread.combined.costSaved) }
@@ -570,7 +572,7 @@ enum InitiativePages {
                     H.h2 { H.a(.href(InitiativeURL.libraryItem(i.id ?? UUID()))) { i.title } }
                     H.p(.class("muted")) {
                         i.unit.name + " · " + t(i.type.labelKey) + " · " + t(i.area.labelKey) + " · " + (i.level.map { t($0.labelKey) } ?? "") + " · "
-                            + (i.decisionDate ?? "")
+                            + day(i.decisionDate)
                     }
                     H.p { String(i.solution.prefix(300)) + (i.solution.count > 300 ? "…" : "") }
                     H.p {
@@ -591,7 +593,7 @@ enum InitiativePages {
             Components.facts([
                 (t("column.unit"), unit), (t("initiative.type"), t(i.type.labelKey)), (t("initiative.area"), t(i.area.labelKey)),
                 (t("initiative.level"), i.level.map { t($0.labelKey) } ?? ""),
-                (t("initiative.decisionNumber"), (i.decisionNumber ?? "") + " · " + (i.decisionDate ?? "")),
+                (t("initiative.decisionNumber"), (i.decisionNumber ?? "") + " · " + day(i.decisionDate)),
                 (t("initiative.authors"), authors.sorted { $0.position < $1.position }.map(\.name).joined(separator: ", ")),
                 (t("initiative.combined"), t("initiative.combinedValue", n(t, spread.combined.hoursSaved), n(t, spread.combined.costSaved), n(t, spread.combined.dossiers))),
             ])
@@ -603,7 +605,7 @@ enum InitiativePages {
             H.p(.class("prewrap")) { i.novelty }
             H.h2 { t("initiative.adoptions") }
             if adoptions.isEmpty { H.p(.class("muted")) { t("initiative.noAdoptions") } } else {
-                H.ul { for a in adoptions { H.li { a.unit.name + " (" + a.adoptedOn + "): " + a.effect } } }
+                H.ul { for a in adoptions { H.li { a.unit.name + " (" + day(a.adoptedOn) + "): " + a.effect } } }
             }
         }
     }
