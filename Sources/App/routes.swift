@@ -241,6 +241,12 @@ func routes(_ app: Application) throws {
     app.get("library", use: InitiativeController.library).access(.publicAccess)
     app.get("library", ":initiativeID", use: InitiativeController.libraryItem).access(.publicAccess)
 
+    // Emulation and rewards (issue 8)
+    app.get("awards", use: AwardController.index).access(.action(.viewAwards))
+    app.get("awards", "catalogue", use: AwardController.editCatalogue).access(.action(.manageAwards))
+    app.post("awards", "catalogue", use: AwardController.saveCatalogue).access(.action(.manageAwards))
+    app.get("awards", "eligibility", use: AwardController.eligibility).access(.action(.viewAwards))
+
     // The JSON API of one-stop systems: bearer tokens with scopes (not sessions), JSON errors
     app.on(.POST, "api", "v1", "dossiers", body: .collect(maxSize: ByteCount(value: DossierService.maxBatchBytes)), use: DossierAPIController.ingest)
         .access(.publicAccess)

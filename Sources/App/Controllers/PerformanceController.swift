@@ -313,6 +313,13 @@ extension JSONEncoder {
         e.outputFormatting = [.sortedKeys]
         return e
     }
+
+    /// Sorted and indented, without escaped slashes: for settings people read and edit.
+    static var pretty: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return e
+    }
 }
 
 /// The group-score settings as the form shows them: each group's points, and for each measured rate the group it

@@ -18,7 +18,9 @@ enum Lang: String, CaseIterable, Sendable {
 struct Localizer: Sendable {
     let lang: Lang
 
-    func callAsFunction(_ key: String, _ args: String...) -> String {
+    func callAsFunction(_ key: String, _ args: String...) -> String { callAsFunction(key, arguments: args) }
+
+    func callAsFunction(_ key: String, arguments args: [String]) -> String {
         let s = lang.catalog[key] ?? Catalog.vi[key] ?? key
         return args.isEmpty ? s : Self.fill(s, args)
     }

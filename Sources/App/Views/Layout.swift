@@ -47,6 +47,7 @@ enum Layout {
             if u.can(.viewSurveys) { items.append((SurveyURL.home, t("nav.surveys"))) }
             if u.can(.viewPerformance) { items.append((PerformanceURL.home, t("nav.performance"))) }
             if u.can(.viewInitiatives) { items.append((InitiativeURL.home, t("nav.initiatives"))) }
+            if u.can(.viewAwards) { items.append((AwardURL.home, t("nav.awards"))) }
             if u.can(.importData) { items.append((SiteURL.imports.path, t("nav.import"))) }
             if u.can(.manageUsers) { items.append((SiteURL.users.path, t("nav.users"))) }
             if u.can(.viewAudit) { items.append((SiteURL.audit.path, t("nav.audit"))) }

@@ -78,6 +78,12 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case reviewInitiatives = "review_initiatives"
     /// Record the council's decision: recognition level and the decision's reference.
     case decideInitiatives = "decide_initiatives"
+
+    // Emulation and rewards (issue 8)
+    /// See the award catalogue and check a nominee's eligibility (people in scope).
+    case viewAwards = "view_awards"
+    /// Keep the award catalogue and its eligibility rules (province-wide).
+    case manageAwards = "manage_awards"
 }
 
 public struct Grant: Hashable, Sendable, Codable {
@@ -107,22 +113,22 @@ public enum AccessPolicy {
             .viewPlans, .managePlans,
             .viewSurveys, .manageSurveys, .enterSurveyResponses,
             .viewPerformance, .managePerformance,
-            .viewInitiatives, .submitInitiatives, .manageInitiatives,
+            .viewInitiatives, .submitInitiatives, .manageInitiatives, .viewAwards, .manageAwards,
         ],
         .unitHead: [
             .viewUnits, .viewBlocks, .viewPeople, .editPeople, .viewPersonSensitive, .exportData, .viewAudit,
             .viewIndex, .selfAssess, .submitAssessment, .explain,
             .viewPlans, .managePlans, .reportProgress,
             .viewSurveys, .enterSurveyResponses, .viewPerformance,
-            .viewInitiatives, .submitInitiatives,
+            .viewInitiatives, .submitInitiatives, .viewAwards,
         ],
         .unitOfficer: [.viewUnits, .viewBlocks, .viewPeople, .editPeople, .exportData, .viewIndex, .selfAssess, .explain,
                        .viewPlans, .reportProgress, .viewSurveys, .enterSurveyResponses, .viewPerformance, .viewInitiatives, .submitInitiatives],
         .appraiser: [.viewUnits, .viewBlocks, .viewPeople, .viewIndex, .appraise, .viewPlans, .viewInitiatives, .reviewInitiatives],
         .councilMember: [.viewUnits, .viewBlocks, .viewPeople, .viewPersonSensitive, .viewIndex, .approveResults, .viewPlans, .viewSurveys, .viewPerformance,
-                         .viewInitiatives, .reviewInitiatives, .decideInitiatives],
+                         .viewInitiatives, .reviewInitiatives, .decideInitiatives, .viewAwards],
         .leader: [.viewUnits, .viewBlocks, .viewPeople, .viewPersonSensitive, .exportData, .viewAudit, .viewIndex, .viewPlans, .viewSurveys, .viewPerformance,
-                  .viewInitiatives],
+                  .viewInitiatives, .viewAwards],
     ]
 
     public static func permits(_ role: Role, _ action: Action) -> Bool {

@@ -1,0 +1,67 @@
+import Fluent
+import Foundation
+import Testing
+import ThiDuaCore
+import Vapor
+import VaporTesting
+
+@testable import App
+
+/// Emulation and rewards (issue 8), first part: the catalogue as an edited setting and a person's eligibility
+/// checked rule by rule from the registry and the initiatives.
+@Suite struct AwardWorkflowTests {
+    @Test func eligibilityIsCheckedRuleByRuleFromTheRecords() async throws {
+        try await withApp { app in
+            let f = try await Fixture.make(on: app.db)
+            let office = try await Browser.signIn(try await app.makeUser("cchc", grants: [(.reformOffice, f.root)]), on: app.db)
+            let lan = Person(code: "CB-LAN", fullName: "Nguyễn Thị Lan", sex: .female, birthYear: 1988, position: "Chuyên viên", unitID: f.snv)
+            try await lan.create(on: app.db)
+            let pid = try lan.requireID()
+            try await PerformanceRatingRecord(personID: pid, year: 2026, rating: .outstanding).create(on: app.db)
+            // 2025: maternity leave, no rating; a reprimand whose period ended in 2025; an inspection closed in 2026.
+            let leave = PersonPeriod(personID: pid, category: .leave, kind: "maternity", period: DatePeriod(start: CivilDate(parsing: "2025-03-01")!, end: CivilDate(parsing: "2025-08-31")!), reference: nil, note: nil)
+            try await leave.create(on: app.db)
+            let discipline = PersonPeriod(personID: pid, category: .discipline, kind: "reprimand", period: DatePeriod(start: CivilDate(parsing: "2024-11-01")!, end: CivilDate(parsing: "2025-04-30")!), reference: "12/QĐ-SNV", note: nil)
+            try await discipline.create(on: app.db)
+
+            let page = try await app.get(AwardURL.eligibility + "?person=cb-lan&award=BKCT&year=2026", as: office)
+            #expect(page.status == .ok)
+            let html = page.text
+            #expect(html.contains("Năm 2025 nghỉ thai sản, không có đánh giá: được tính, cần xác nhận"), "\(html)")
+            #expect(html.contains("Có 0 sáng kiến đạt phạm vi Cấp cơ sở trở lên"))
+            #expect(html.contains("Không có kỷ luật trong năm"))
+            #expect(html.contains("Không đạt"))  // no initiative
+            // The same check for 2025: the reprimand overlaps that year.
+            let earlier = try await app.get(AwardURL.eligibility + "?person=CB-LAN&award=BKCT&year=2025", as: office).text
+            #expect(earlier.contains("Bị kỷ luật từ 01/11/2024 đến 30/04/2025"))
+            // An unknown person: a clear message.
+            let unknown = try await app.get(AwardURL.eligibility + "?person=NOBODY&award=BKCT&year=2026", as: office)
+            #expect(unknown.status == .unprocessableEntity && unknown.text.contains("Không có cán bộ mã NOBODY"))
+            // Someone of another unit cannot look at her.
+            let head = try await Browser.signIn(try await app.makeUser("truong.stc", grants: [(.unitHead, f.stc)]), on: app.db)
+            #expect(try await app.get(AwardURL.eligibility + "?person=CB-LAN&award=BKCT&year=2026", as: head).status == .forbidden)
+        }
+    }
+
+    @Test func theCatalogueIsASettingCheckedBeforeSaving() async throws {
+        try await withApp { app in
+            let f = try await Fixture.make(on: app.db)
+            let office = try await Browser.signIn(try await app.makeUser("cchc", grants: [(.reformOffice, f.root)]), on: app.db)
+            #expect(try await app.post(AwardURL.catalogue, as: office, form: ["json": "{not json"]).status == .unprocessableEntity)
+            var c = AwardCatalogue.starting
+            c.types[1].rules = [.consecutiveTitles(award: "KHONGCO", years: 3)]
+            let bad = String(decoding: try JSONEncoder().encode(c), as: UTF8.self)
+            let refused = try await app.post(AwardURL.catalogue, as: office, form: ["json": bad])
+            #expect(refused.status == .unprocessableEntity && refused.text.contains("KHONGCO"))
+            #expect(try await AwardController.catalogue(on: app.db) == .starting)
+            c = AwardCatalogue.starting
+            c.types[2].rules = [.consecutiveRatings(atLeast: .outstanding, years: 3, maternityCounts: false)]
+            let ok = String(decoding: try JSONEncoder().encode(c), as: UTF8.self)
+            #expect(try await app.post(AwardURL.catalogue, as: office, form: ["json": ok]).status == .seeOther)
+            #expect(try await AwardController.catalogue(on: app.db).types[2].rules == [.consecutiveRatings(atLeast: .outstanding, years: 3, maternityCounts: false)])
+            #expect(try await AuditRecord.query(on: app.db).filter(\.$entityType == "province_setting").count() == 1)
+            let list = try await app.get(AwardURL.home, as: office).text
+            #expect(list.contains("3 năm liên tục đạt từ mức “Hoàn thành xuất sắc nhiệm vụ” trở lên"))
+        }
+    }
+}
