@@ -856,6 +856,15 @@ S.update({
 "award.error.years": ("“{0}”: số năm phải từ 1 đến 20, số sáng kiến từ 1 đến 50.", "“{0}”: years from 1 to 20, initiatives from 1 to 50."),
 "award.error.unknownTitle": ("“{0}” dựa trên danh hiệu “{1}” không có trong danh mục.", "“{0}” relies on “{1}”, which is not in the catalogue."),
 "award.error.person": ("Không có cán bộ mã {0}.", "No person with code {0}."), "award.error.chooseAward": ("Hãy chọn danh hiệu cho cá nhân.", "Choose an individual title."),
+"award.registry": ("Sổ theo dõi khen thưởng", "Award registry"),
+"award.registryIntro": ("Các danh hiệu, hình thức khen thưởng của từng cá nhân, tập thể qua các năm; tập thể gồm cả khen thưởng của các đơn vị đã hợp nhất, sáp nhập vào. Khen thưởng những năm trước nhập từ tệp (Nhập dữ liệu → Khen thưởng đã có).", "Each person's and unit's awards over the years; a unit's include those of the units merged into it. Past awards come in from a file (Import → Past awards)."),
+"award.show": ("Xem", "Show"), "award.noRecords": ("Chưa có khen thưởng nào được ghi nhận.", "No awards recorded."),
+"award.via": ("trao cho {0} (đơn vị tiền thân)", "given to {0} (predecessor)"), "award.revoked": ("Đã thu hồi ngày {0}", "Revoked on {0}"), "award.valid": ("Còn hiệu lực", "In force"),
+"award.error.unit": ("Không có đơn vị mã {0}.", "No unit with code {0}."),
+"import.kind.awards": ("Khen thưởng đã có (những năm trước)", "Past awards"),
+"import.columns.awards": ("Mã danh hiệu*, Năm (năm thành tích)*, Mã cán bộ (khen cá nhân) hoặc Mã đơn vị (khen tập thể), Số quyết định*, Ngày quyết định*, Tính thành tích (có/không; khen đột xuất, chuyên đề: không)", "Award code*, year of the achievements*, person code (individual) or unit code (collective), decision number*, decision date*, counts as merit (yes/no; ad hoc and thematic: no)"),
+"column.award_code": ("Mã danh hiệu", "Award code"), "column.year": ("Năm", "Year"), "column.person_code": ("Mã cán bộ", "Person code"),
+"column.decision_number": ("Số quyết định", "Decision number"), "column.decision_date": ("Ngày quyết định", "Decision date"), "column.merit": ("Tính thành tích", "Counts as merit"),
 })
 
 import os

@@ -67,6 +67,7 @@ enum Migrations {
         app.migrations.add(M010_CreateSurveys())
         app.migrations.add(M011_CreateProcedures())
         app.migrations.add(M012_CreateInitiatives())
+        app.migrations.add(M013_CreateAwardRecords())
     }
 
     /// SQLite settings that make writes durable and let readers work while one writes.

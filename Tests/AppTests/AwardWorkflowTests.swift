@@ -64,4 +64,42 @@ import VaporTesting
             #expect(list.contains("3 năm liên tục đạt từ mức “Hoàn thành xuất sắc nhiệm vụ” trở lên"))
         }
     }
+
+    /// Past awards come in from a file (dry run first); the registry shows a person's and a unit's awards over the
+    /// years, a merged unit's including its predecessors'; the eligibility rules read the titles.
+    @Test func theRegistryFollowsPeopleAndUnitsThroughMergers() async throws {
+        try await withApp { app in
+            let f = try await Fixture.make(on: app.db)
+            let office = try await Browser.signIn(try await app.makeUser("cchc", grants: [(.reformOffice, f.root)]), on: app.db)
+            let lan = Person(code: "CB-LAN", fullName: "Nguyễn Thị Lan", sex: .female, birthYear: 1988, position: nil, unitID: f.snv)
+            try await lan.create(on: app.db)
+            // XTH was merged into XTP.
+            try await UnitSuccession(unitID: f.commune1, predecessorID: f.commune2, kind: .merger, effectiveOn: CivilDate(parsing: "2025-07-01"), reference: "NQ 1/2025")
+                .create(on: app.db)
+            let csv = """
+                Mã danh hiệu,Năm,Mã cán bộ,Mã đơn vị,Số quyết định,Ngày quyết định
+                CSTDCS,2023,CB-LAN,,10/QĐ-SNV,20/12/2023
+                CSTDCS,2024,CB-LAN,,11/QĐ-SNV,20/12/2024
+                CSTDCS,2025,CB-LAN,,12/QĐ-SNV,20/12/2025
+                TTLDXS,2024,,XTH,45/QĐ-UBND,15/01/2025
+                TTLDXS,2025,,XTP,46/QĐ-UBND,15/01/2026
+                """
+            let bad = try await app.upload("/import/preview", as: office, fields: ["kind": "awards"], fileName: "khen.csv", data: Data((csv + "\nCSTDCS,2025,CB-LAN,,13/QĐ-SNV,21/12/2025\n").utf8))
+            let badBatch = try #require(bad.location)
+            #expect(try await app.get(badBatch, as: office).text.contains("Trùng mã với dòng 4"))
+            #expect(try await app.post(badBatch + "/commit", as: office).status == .unprocessableEntity)
+            #expect(try await AwardRecord.query(on: app.db).count() == 0)
+            let up = try await app.upload("/import/preview", as: office, fields: ["kind": "awards"], fileName: "khen.csv", data: Data(csv.utf8))
+            let batch = try #require(up.location)
+            #expect(try await app.post(batch + "/commit", as: office).status == .seeOther)
+            #expect(try await AwardRecord.query(on: app.db).count() == 5)
+            let person = try await app.get(AwardURL.registry + "?person=CB-LAN", as: office).text
+            #expect(person.contains("12/QĐ-SNV") && person.contains("10/QĐ-SNV"))
+            let unit = try await app.get(AwardURL.registry + "?unit=XTP", as: office).text
+            #expect(unit.contains("46/QĐ-UBND") && unit.contains("45/QĐ-UBND") && unit.contains("Xã Tân Hòa"), "\(unit)")
+            // Three consecutive base-level titles: the provincial title's rule is met.
+            let check = try await app.get(AwardURL.eligibility + "?person=CB-LAN&award=CSTDT&year=2025", as: office).text
+            #expect(check.contains("Có danh hiệu CSTDCS đủ 3 năm liên tục"), "\(check)")
+        }
+    }
 }

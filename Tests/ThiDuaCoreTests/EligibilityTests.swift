@@ -110,3 +110,43 @@ import Testing
         #expect(Fraction(parsing: "4/3") == nil && Fraction(parsing: "abc") == nil && Fraction(parsing: "1/0") == nil && Fraction(parsing: "120%") == nil)
     }
 }
+
+/// The award registry's import: one achievement, one award; the holder as the award's subject says.
+@Suite struct AwardRegistryImportTests {
+    static let header = ["Mã danh hiệu", "Năm", "Mã cán bộ", "Mã đơn vị", "Số quyết định", "Ngày quyết định", "Tính thành tích"]
+    static let known = AwardRegistryImport.Known(
+        awards: ["CSTDCS": .individual, "TTLDXS": .collective], personCodes: ["CB1", "CB2"], unitCodes: ["SNV", "XTP"],
+        stored: [AwardRegistryImport.key(award: "CSTDCS", personCode: "CB2", unitCode: nil, year: 2024)])
+
+    @Test(arguments: [
+        (["CSTDCS", "2025", "cb1", "", "12/QĐ-SNV", "20/12/2025", ""], nil),
+        (["TTLDXS", "2025", "", "XTP", "45/QĐ-UBND", "15/01/2026", "1"], nil),
+        (["CSTDCS", "2025", "", "SNV", "12/QĐ-SNV", "20/12/2025", ""], "person_code"),
+        (["KHONGCO", "2025", "CB1", "", "12/QĐ-SNV", "20/12/2025", ""], "award_code"),
+        (["CSTDCS", "2031", "CB1", "", "12/QĐ-SNV", "20/12/2031", ""], "year"),
+        (["CSTDCS", "2025", "CB9", "", "12/QĐ-SNV", "20/12/2025", ""], "person_code"),
+        (["CSTDCS", "2025", "CB1", "", "", "20/12/2025", ""], "decision_number"),
+        (["CSTDCS", "2025", "CB1", "", "12/QĐ-SNV", "20/12/2024", ""], "decision_date"),
+        (["CSTDCS", "2024", "CB2", "", "12/QĐ-SNV", "20/12/2024", ""], "award_code"),
+        (["CSTDCS", "2025", "CB1", "", "=1+1", "20/12/2025", ""], "decision_number"),
+        (["CSTDCS", "2025", "CB1", "", "12/QĐ-SNV", "20/12/2025", "có lẽ"], "merit"),
+    ] as [([String], String?)])
+    func eachRow(row: [String], problem: String?) {
+        let plan = AwardRegistryImport.plan(rows: [Self.header, row], known: Self.known, thisYear: 2026)
+        if let problem {
+            #expect(plan.drafts.isEmpty)
+            #expect(plan.issues.contains { $0.column == problem }, "\(plan.issues)")
+        } else {
+            #expect(plan.issues.isEmpty, "\(plan.issues)")
+            #expect(plan.drafts.count == 1)
+        }
+    }
+
+    @Test func oneAchievementOneAward() {
+        let row = ["CSTDCS", "2025", "CB1", "", "12/QĐ-SNV", "20/12/2025", ""]
+        let plan = AwardRegistryImport.plan(rows: [Self.header, row, row], known: Self.known, thisYear: 2026)
+        #expect(plan.issues == [RowIssue(row: 3, column: "award_code", problem: .duplicate(firstRow: 2))])
+        let thematic = AwardRegistryImport.plan(rows: [Self.header, ["CSTDCS", "2025", "CB1", "", "1/QĐ", "01/01/2026", "chuyên đề"]], known: Self.known, thisYear: 2026)
+        #expect(thematic.drafts.first?.merit == false)
+    }
+}

@@ -7,6 +7,7 @@ enum AwardURL {
     static let home = "/awards"
     static let catalogue = "/awards/catalogue"
     static let eligibility = "/awards/eligibility"
+    static let registry = "/awards/registry"
 }
 
 /// Emulation and rewards (issue 8), first part: the award catalogue with its eligibility rules as data (a province
@@ -100,8 +101,8 @@ enum AwardController {
 }
 
 /// What the rules read of a person: ratings, discipline, pending cases and leave (the registry), recognised
-/// initiatives, and the unit's PAR Index band from the published results. Titles come with the award registry (the
-/// next part of issue 8); until then a title rule reads nothing and says so.
+/// initiatives, the unit's PAR Index band from the published results, and the titles of the award registry (revoked
+/// awards do not count).
 enum AwardRecords {
     static func record(of person: Person, on db: any Database) async throws -> NomineeRecord {
         let pid = try person.requireID()
@@ -119,6 +120,8 @@ enum AwardRecords {
             }
         }
         r.initiatives = try await InitiativeRecords.recognitions(of: pid, on: db).map { ($0.level, $0.decidedOn.year) }
+        r.titles = try await AwardRecord.query(on: db).filter(\.$personID == pid).filter(\.$revokedOn == nil).all()
+            .map { NomineeRecord.Title(award: $0.awardCode, year: $0.year, merit: $0.merit) }
         r.unitBands = try await unitBands(person.$unit.id, on: db)
         return r
     }

@@ -6,7 +6,7 @@ import ThiDuaCore
 /// The parsed rows wait in the database between the two steps, and the plan is recomputed on commit against
 /// the registry as it is then.
 enum ImportController {
-    enum Kind: String, CaseIterable, Sendable { case units, people, procedures, dossiers }
+    enum Kind: String, CaseIterable, Sendable { case units, people, procedures, dossiers, awards }
 
     struct Payload: Codable, Sendable { let rows: [[String]] }
 
@@ -103,6 +103,7 @@ enum ImportPlanner {
         case people(ImportPlan<PersonDraft>)
         case procedures(ImportPlan<ProcedureDraft>)
         case dossiers(ImportPlan<DossierDraft>)
+        case awards(ImportPlan<AwardRecordDraft>)
 
         var isCommittable: Bool {
             switch self {
@@ -110,6 +111,7 @@ enum ImportPlanner {
             case .people(let p): p.isCommittable
             case .procedures(let p): p.isCommittable
             case .dossiers(let p): p.isCommittable
+            case .awards(let p): p.isCommittable
             }
         }
     }
@@ -162,6 +164,24 @@ enum ImportPlanner {
                 DossierImport.plan(rows: rows, known: known) { code in
                     byCode[code] == nil ? provinceWide : AccessPolicy.allows(user.grants, .managePerformance, unitPath: path(code))
                 })
+        case .awards:
+            let catalogue = try await AwardController.catalogue(on: db)
+            var stored = Set<String>()
+            let people = try await Person.query(on: db).all()
+            let personCode = Dictionary(people.compactMap { p in p.id.map { ($0, p.code) } }, uniquingKeysWith: { a, _ in a })
+            let unitCode = Dictionary(units.compactMap { u in u.id.map { ($0, u.code) } }, uniquingKeysWith: { a, _ in a })
+            for r in try await AwardRecord.query(on: db).all() {
+                stored.insert(AwardRegistryImport.key(award: r.awardCode, personCode: r.personID.flatMap { personCode[$0] }, unitCode: r.unitID.flatMap { unitCode[$0] }, year: r.year))
+            }
+            let known = AwardRegistryImport.Known(
+                awards: Dictionary(catalogue.types.map { ($0.code, $0.subject) }, uniquingKeysWith: { a, _ in a }), personCodes: Set(people.map(\.code)),
+                unitCodes: Set(byCode.keys), stored: stored)
+            var plan = AwardRegistryImport.plan(rows: rows, known: known, thisYear: CivilDate.today().year)
+            let root = units.first { $0.$parent.id == nil }?.id
+            if let root, !AccessPolicy.allowsProvinceWide(user.grants, .manageAwards, rootID: root) {
+                plan.issues.insert(RowIssue(row: 1, column: nil, problem: .forbidden), at: 0)
+            }
+            return .awards(plan)
         case .people, .none:
             let resolver = UnitResolver(units: units.map { ($0.code, $0.name) })
             let existingCodes = Set(try await Person.query(on: db).all(\.$code))
@@ -209,6 +229,30 @@ enum ImportPlanner {
                         try await m.create(on: tx)
                         audit.created(m)
                     }
+                }
+            case .awards(let p):
+                let catalogue = try await AwardController.catalogue(on: tx)
+                var people: [String: UUID] = [:]
+                for person in try await Person.query(on: tx).filter(\.$code ~~ p.drafts.compactMap(\.personCode)).all() { people[person.code] = person.id }
+                var unitIDs: [String: UUID] = [:]
+                for u in try await Unit.query(on: tx).filter(\.$code ~~ p.drafts.compactMap(\.unitCode)).all() { unitIDs[u.code] = u.id }
+                for d in p.drafts {
+                    guard let type = catalogue.types.first(where: { $0.code == d.awardCode }) else { throw AppError.conflict }
+                    let r = AwardRecord()
+                    r.awardCode = d.awardCode
+                    r.awardName = type.name
+                    r.subjectRaw = type.subject.rawValue
+                    r.personID = d.personCode.flatMap { people[$0] }
+                    r.unitID = d.unitCode.flatMap { unitIDs[$0] }
+                    guard r.personID != nil || r.unitID != nil else { throw AppError.conflict }
+                    r.year = d.year
+                    r.decisionNumber = d.decisionNumber
+                    r.decisionDate = d.decisionDate.iso
+                    r.merit = d.merit
+                    r.source = "import:" + batch.fileName
+                    r.createdMs = Int64(Date().timeIntervalSince1970 * 1000)
+                    try await r.create(on: tx)
+                    audit.created(r)
                 }
             case .dossiers(let p):
                 let clock = try await DossierService.clock(on: tx)

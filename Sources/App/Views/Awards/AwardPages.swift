@@ -40,6 +40,7 @@ enum AwardPages {
             H.p { t("award.intro") }
             H.div(.class("actions")) {
                 H.a(.class("button"), .href(AwardURL.eligibility)) { t("award.check") }
+                H.a(.href(AwardURL.registry)) { t("award.registry") }
                 if canManage { H.a(.href(AwardURL.catalogue)) { t("award.edit") } }
             }
             for type in c.types {

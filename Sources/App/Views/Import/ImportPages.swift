@@ -28,6 +28,7 @@ enum ImportPages {
             H.p { H.strong { t("import.kind.people") + ": " }; t("import.columns.people") }
             H.p { H.strong { t("import.kind.procedures") + ": " }; t("import.columns.procedures") }
             H.p { H.strong { t("import.kind.dossiers") + ": " }; t("import.columns.dossiers") }
+            H.p { H.strong { t("import.kind.awards") + ": " }; t("import.columns.awards") }
         }
     }
 
@@ -60,6 +61,10 @@ enum ImportPages {
                 let action = $0.keptAside ? "import.keepAside" : $0.updatesExisting ? "import.update" : "import.create"
                 return [String($0.row), $0.input.code, $0.input.procedureCode, $0.input.unitCode, InstantText.local($0.input.received), $0.input.resolved.map(InstantText.local) ?? "", t(action)]
             }
+        case .awards(let p):
+            (issues, missing, unknown, total, updates) = (p.issues, p.missingColumns, p.unknownColumns, p.drafts.count, 0)
+            header = [t("import.row"), t("column.award_code"), t("column.year"), t("column.person_code"), t("column.unit_code"), t("column.decision_number"), t("import.action")]
+            draftRows = p.drafts.prefix(200).map { [String($0.row), $0.awardCode, String($0.year), $0.personCode ?? "", $0.unitCode ?? "", $0.decisionNumber, t("import.create")] }
         case .people(let p):
             (issues, missing, unknown, total, updates) = (p.issues, p.missingColumns, p.unknownColumns, p.drafts.count, p.drafts.filter(\.updatesExisting).count)
             header = [t("import.row"), t("column.code"), t("column.full_name"), t("column.sex"), t("column.unit"), t("import.action")]

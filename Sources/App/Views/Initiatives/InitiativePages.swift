@@ -357,6 +357,11 @@ enum InitiativePages {
             if i.status == .recognised {
                 H.h2 { t("initiative.adoptions") }
                 if v.adoptions.isEmpty { H.p(.class("muted")) { t("initiative.noAdoptions") } } else {
+                    let combined = Spread(own: i.benefits, adoptions: v.adoptions.map(\.benefits), decidedOn: nil, today: CivilDate(year: 2000, month: 1, day: 1)!).combined
+                    H.p {
+                        H.strong { t("initiative.combined") + ": " }
+                        t("initiative.combinedValue", n(t, combined.hoursSaved), n(t, combined.costSaved), n(t, combined.dossiers))
+                    }
                     H.div(.class("table-wrap")) {
                         H.table {
                             H.caption { t("initiative.adoptions") }

@@ -1,0 +1,35 @@
+import Fluent
+import Foundation
+import ThiDuaCore
+
+/// One award given (the award registry). The award's name is kept as it was when given.
+final class AwardRecord: Model, Auditable, @unchecked Sendable {
+    static let schema = "award_records"
+    static let auditType = "award_record"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "award_code") var awardCode: String
+    @Field(key: "award_name") var awardName: String
+    @Field(key: "subject") var subjectRaw: String
+    @OptionalField(key: "person_id") var personID: UUID?
+    @OptionalField(key: "unit_id") var unitID: UUID?
+    @Field(key: "year") var year: Int
+    @Field(key: "decision_number") var decisionNumber: String
+    @Field(key: "decision_date") var decisionDate: String
+    @Field(key: "merit") var merit: Bool
+    /// "import:<file>" or "decision".
+    @Field(key: "source") var source: String
+    @OptionalField(key: "revoked_on") var revokedOn: String?
+    @OptionalField(key: "revoked_reason") var revokedReason: String?
+    @Field(key: "created_ms") var createdMs: Int64
+
+    init() {}
+
+    var auditSnapshot: any Encodable {
+        [
+            "award": awardCode, "name": awardName, "subject": subjectRaw, "person": personID?.uuidString ?? "", "unit": unitID?.uuidString ?? "",
+            "year": String(year), "decision_number": decisionNumber, "decision_date": decisionDate, "merit": merit ? "yes" : "no",
+            "revoked_on": revokedOn ?? "", "revoked_reason": revokedReason ?? "",
+        ]
+    }
+}
