@@ -28,7 +28,7 @@ import VaporTesting
             #expect(page.status == .ok)
             let html = page.text
             #expect(html.contains("Năm 2025 nghỉ thai sản, không có đánh giá: được tính, cần xác nhận"), "\(html)")
-            #expect(html.contains("Có 0 sáng kiến đạt phạm vi Cấp cơ sở trở lên"))
+            #expect(html.contains("Có 0 sáng kiến đạt phạm vi cấp cơ sở trở lên"))
             #expect(html.contains("Không có kỷ luật trong năm"))
             #expect(html.contains("Không đạt"))  // no initiative
             // The same check for 2025: the reprimand overlaps that year.

@@ -22,3 +22,11 @@ def test_catalogue_and_eligibility_check(page: Page) -> None:
     # The catalogue's editor, as the office sees it.
     goto(page, "/awards/catalogue")
     assert "CSTDT" in page.locator("#f-json").input_value()
+
+
+def test_registry_follows_a_unit_through_its_merger(page: Page) -> None:
+    login(page, *CCHC)
+    goto(page, "/awards/registry?unit=XTP")
+    text = main_text(page)
+    # Xã Tân Phong was formed on 01/07/2025 from Xã Tân Lập, Xã Phong Thủy and Xã Phong Mỹ: their awards follow it.
+    assert "Tập thể lao động xuất sắc" in text and "Xã Tân Lập" in text

@@ -31,6 +31,8 @@ struct DemoCommand: AsyncCommand {
         context.console.info("Đã nạp danh mục \(DemoProcedures.catalogue.count) thủ tục và \(dossiers) hồ sơ mô phỏng năm \(app.today.year - 1)–\(app.today.year)")
         let initiatives = try await DemoInitiativeLoader.load(on: db, today: app.today)
         context.console.info("Đã nạp \(initiatives) sáng kiến: đợt năm \(app.today.year - 1) đã quyết định (có đơn vị nhân rộng), đợt năm \(app.today.year) đang nhận hồ sơ")
+        let awards = try await DemoAwardLoader.load(on: db, today: app.today)
+        context.console.info("Đã nạp \(awards) khen thưởng những năm trước vào sổ theo dõi khen thưởng")
         guard !signature.noPasswords else { return }
         let accounts: [(String, String, Role, String)] = [
             ("admin", "Quản trị hệ thống", .systemAdmin, "UBND"),

@@ -10,10 +10,10 @@ enum AwardPages {
         case .consecutiveRatings(let atLeast, let years, let maternity):
             t("award.rule.ratings", String(years), t(atLeast.labelKey)) + (maternity ? " " + t("award.rule.maternity") : "")
         case .consecutiveTitles(let award, let years): t("award.rule.titles", award, String(years))
-        case .initiatives(let atLeast, let count, let within): t("award.rule.initiatives", String(count), t(atLeast.labelKey), String(within))
+        case .initiatives(let atLeast, let count, let within): t("award.rule.initiatives", String(count), t(atLeast.labelKey).lowercased(), String(within))
         case .unitBand(let bands): t("award.rule.band", bands.joined(separator: ", "))
         case .noDiscipline: t("award.rule.noDiscipline")
-        case .noPendingCase(let kinds): t("award.rule.noPending", kinds.map { t("case." + $0.rawValue) }.joined(separator: ", "))
+        case .noPendingCase(let kinds): t("award.rule.noPending", kinds.map { t("case." + $0.rawValue).lowercased() }.joined(separator: "; "))
         case .manual(let text): t("award.rule.manual", text)
         }
     }
@@ -22,8 +22,8 @@ enum AwardPages {
     static func readable(_ t: Localizer, _ r: RuleResult) -> [String] {
         r.arguments.enumerated().map { i, a in
             if let d = CivilDate(parsing: a), a.count == 10 { return d.vietnamese }
-            if r.key == "elig.initiatives" && i == 2 { return t("initiative.level." + a) }
-            if r.key == "elig.pending" && i == 0 { return t("case." + a) }
+            if r.key == "elig.initiatives" && i == 2 { return t("initiative.level." + a).lowercased() }
+            if r.key == "elig.pending" && i == 0 { return t("case." + a).lowercased() }
             return a
         }
     }
