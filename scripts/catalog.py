@@ -865,6 +865,16 @@ S.update({
 "import.columns.awards": ("Mã danh hiệu*, Năm (năm thành tích)*, Mã cán bộ (khen cá nhân) hoặc Mã đơn vị (khen tập thể), Số quyết định*, Ngày quyết định*, Tính thành tích (có/không; khen đột xuất, chuyên đề: không)", "Award code*, year of the achievements*, person code (individual) or unit code (collective), decision number*, decision date*, counts as merit (yes/no; ad hoc and thematic: no)"),
 "column.award_code": ("Mã danh hiệu", "Award code"), "column.year": ("Năm", "Year"), "column.person_code": ("Mã cán bộ", "Person code"),
 "column.decision_number": ("Số quyết định", "Decision number"), "column.decision_date": ("Ngày quyết định", "Decision date"), "column.merit": ("Tính thành tích", "Counts as merit"),
+"award.revoke": ("Thu hồi khen thưởng", "Revoke"), "award.holder": ("Người, tập thể được khen", "Holder"), "award.ground": ("Căn cứ thu hồi", "Ground"),
+"award.ground.false_dossier": ("Gian dối trong kê khai thành tích", "False dossier"), "award.ground.unlawful_approval": ("Đề nghị, xét duyệt sai quy định", "Unlawful approval"),
+"award.ground.criteria_unmet": ("Không đủ tiêu chuẩn (phát hiện sau)", "Criteria later found unmet"),
+"award.revokeNumber": ("Số quyết định thu hồi", "Revoking decision number"), "award.revokeDate": ("Ngày thu hồi", "Revoked on"),
+"award.reason": ("Lý do", "Reason"), "award.recovery": ("Thu hồi hiện vật, tiền thưởng", "Recovery of the award and money"),
+"award.error.revokedTwice": ("Khen thưởng này đã bị thu hồi.", "This award is already revoked."),
+"award.error.ground": ("Hãy chọn căn cứ thu hồi.", "Choose the ground."), "award.error.revokeNumber": ("Hãy ghi số quyết định thu hồi.", "Enter the revoking decision's number."),
+"award.error.revokeDate": ("Ngày thu hồi không hợp lệ.", "The date is not valid."),
+"award.error.revokeBefore": ("Không thể thu hồi trước ngày quyết định khen thưởng.", "An award cannot be revoked before it was given."),
+"award.error.reason": ("Hãy ghi lý do thu hồi.", "Enter the reason."),
 })
 
 import os

@@ -247,6 +247,8 @@ func routes(_ app: Application) throws {
     app.post("awards", "catalogue", use: AwardController.saveCatalogue).access(.action(.manageAwards))
     app.get("awards", "eligibility", use: AwardController.eligibility).access(.action(.viewAwards))
     app.get("awards", "registry", use: AwardRegistryController.registry).access(.action(.viewAwards))
+    app.get("awards", "records", ":recordID", "revoke", use: AwardRegistryController.revokeForm).access(.action(.manageAwards))
+    app.post("awards", "records", ":recordID", "revoke", use: AwardRegistryController.revoke).access(.action(.manageAwards))
 
     // The JSON API of one-stop systems: bearer tokens with scopes (not sessions), JSON errors
     app.on(.POST, "api", "v1", "dossiers", body: .collect(maxSize: ByteCount(value: DossierService.maxBatchBytes)), use: DossierAPIController.ingest)

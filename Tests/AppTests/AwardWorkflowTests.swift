@@ -100,6 +100,25 @@ import VaporTesting
             // Three consecutive base-level titles: the provincial title's rule is met.
             let check = try await app.get(AwardURL.eligibility + "?person=CB-LAN&award=CSTDT&year=2025", as: office).text
             #expect(check.contains("Có danh hiệu CSTDCS đủ 3 năm liên tục"), "\(check)")
+            // Revoking the 2024 title: a reason and a decision are required, twice is refused, the record stays, and
+            // the rule no longer counts that year.
+            let record = try #require(try await AwardRecord.query(on: app.db).filter(\.$year == 2024).filter(\.$awardCode == "CSTDCS").first())
+            let path = "/awards/records/\(try record.requireID())/revoke"
+            #expect(try await app.get(path, as: office).status == .ok)
+            let noReason = try await app.post(path, as: office, form: ["ground": "false_dossier", "decision_number": "5/QĐ-UBND", "revoked_on": "10/11/2026"])
+            #expect(noReason.status == .unprocessableEntity && noReason.text.contains("Hãy ghi lý do thu hồi"))
+            let before = try await app.post(path, as: office, form: ["ground": "false_dossier", "decision_number": "5/QĐ-UBND", "revoked_on": "10/11/2024", "reason": "x"])
+            #expect(before.status == .unprocessableEntity && before.text.contains("trước ngày quyết định khen thưởng"))
+            let form = ["ground": "false_dossier", "decision_number": "5/QĐ-UBND", "revoked_on": "10/11/2026", "reason": "Kê khai sáng kiến không có thật", "recovery": "Thu hồi giấy chứng nhận và 1.000.000 đồng"]
+            #expect(try await app.post(path, as: office, form: form).status == .seeOther)
+            let twice = try await app.post(path, as: office, form: form)
+            #expect(twice.status == .unprocessableEntity && twice.text.contains("đã bị thu hồi"))
+            #expect(try await AwardRecord.query(on: app.db).count() == 5)
+            #expect(try await AuditRecord.query(on: app.db).filter(\.$entityType == "award_record").filter(\.$action == "update").count() == 1)
+            let after = try await app.get(AwardURL.registry + "?person=CB-LAN", as: office).text
+            #expect(after.contains("Đã thu hồi ngày 10/11/2026") && after.contains("Thu hồi giấy chứng nhận và 1.000.000 đồng"))
+            let recheck = try await app.get(AwardURL.eligibility + "?person=CB-LAN&award=CSTDT&year=2025", as: office).text
+            #expect(recheck.contains("Năm 2024 không có danh hiệu CSTDCS"), "\(recheck)")
         }
     }
 }

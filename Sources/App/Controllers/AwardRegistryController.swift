@@ -57,7 +57,73 @@ enum AwardRegistryController {
                 error = req.t("award.error.unit", unitCode)
             }
         }
-        return AwardPages.registry(req.pageContext, personCode: personCode, unitCode: unitCode, title: title, lines: lines, error: error)
+        let canManage = (try? await SurveyAdminController.requireProvince(req, .manageAwards)) != nil
+        return AwardPages.registry(req.pageContext, personCode: personCode, unitCode: unitCode, title: title, lines: lines, error: error, canManage: canManage)
             .response(status: error == nil ? .ok : .unprocessableEntity)
+    }
+
+    /// Revokes an award: the ground, the revoking decision, the reason and what is recovered; the record stays (with
+    /// its history in the audit trail). Revoking twice is refused.
+    @Sendable static func revoke(req: Request) async throws -> Response {
+        let user = try await SurveyAdminController.requireProvince(req, .manageAwards)
+        guard let id = req.parameters.get("recordID", as: UUID.self), let r = try await AwardRecord.find(id, on: req.db) else { throw AppError.notFound }
+        let t = req.t
+        func f(_ k: String, _ max: Int = 1_000) -> String { String(((try? req.content.get(String.self, at: k)) ?? "").prefix(max)) }
+        var errors: [String] = []
+        if r.revokedOn != nil { errors.append(t("award.error.revokedTwice")) }
+        let ground = RevocationGround(rawValue: f("ground", 40))
+        if ground == nil { errors.append(t("award.error.ground")) }
+        let number = try? FieldRules.name(f("decision_number", 100), max: 100).get()
+        if number == nil { errors.append(t("award.error.revokeNumber")) }
+        let day = CivilDate(parsing: f("revoked_on", 20).trimmingCharacters(in: .whitespaces))
+        if day == nil { errors.append(t("award.error.revokeDate")) }
+        if let d = day, let given = CivilDate(parsing: r.decisionDate), d < given { errors.append(t("award.error.revokeBefore")) }
+        let reason: String
+        switch FieldRules.text(f("reason", 2_000), max: 2_000) {
+        case .success(let v) where !v.isEmpty: reason = v
+        case .success: reason = ""; errors.append(t("award.error.reason"))
+        case .failure(let p): reason = ""; errors.append(t.problem(p.key, p.argument))
+        }
+        let recovery = (try? FieldRules.optionalText(f("recovery", 500), max: 500).get()) ?? nil
+        guard errors.isEmpty, let ground, let number, let day else {
+            return try await registryPage(req, record: r, errors: errors)
+        }
+        try await req.db.writing(as: user.actor) { tx, audit in
+            // Re-read under the write lock: two people revoking at once must not both succeed.
+            guard let fresh = try await AwardRecord.find(id, on: tx), fresh.revokedOn == nil else { throw AppError.conflict }
+            let before = fresh.auditSnapshot
+            fresh.revokedOn = day.iso
+            fresh.revokedGround = ground.rawValue
+            fresh.revokedByDecision = number
+            fresh.revokedReason = reason
+            fresh.recovery = recovery
+            try await fresh.update(on: tx)
+            audit.updated(fresh, before: before)
+        }
+        return req.redirect(to: AwardURL.registry + (try await holderQuery(r, on: req.db)) + "&ok=saved")
+    }
+
+    static func holderQuery(_ r: AwardRecord, on db: any Database) async throws -> String {
+        if let p = r.personID, let person = try await Person.find(p, on: db) { return "?person=" + person.code }
+        if let u = r.unitID, let unit = try await Unit.find(u, on: db) { return "?unit=" + unit.code }
+        return "?"
+    }
+
+    static func holderName(_ r: AwardRecord, on db: any Database) async throws -> String {
+        if let p = r.personID, let person = try await Person.find(p, on: db) { return person.fullName + " (" + person.code + ")" }
+        if let u = r.unitID, let unit = try await Unit.find(u, on: db) { return unit.name }
+        return ""
+    }
+
+    @Sendable static func revokeForm(req: Request) async throws -> Response {
+        _ = try await SurveyAdminController.requireProvince(req, .manageAwards)
+        guard let id = req.parameters.get("recordID", as: UUID.self), let r = try await AwardRecord.find(id, on: req.db) else { throw AppError.notFound }
+        return try await registryPage(req, record: r, errors: [], status: .ok)
+    }
+
+    /// The revocation page of a record, with the form's problems if any.
+    static func registryPage(_ req: Request, record: AwardRecord, errors: [String], status: HTTPStatus = .unprocessableEntity) async throws -> Response {
+        AwardPages.revokeForm(req.pageContext, record: record, holder: try await holderName(record, on: req.db), back: AwardURL.registry + (try await holderQuery(record, on: req.db)),
+                              errors: errors).response(status: status)
     }
 }

@@ -19,6 +19,9 @@ struct M013_CreateAwardRecords: AsyncMigration {
             .field("source", .string, .required)
             .field("revoked_on", .string)
             .field("revoked_reason", .string)
+            .field("revoked_ground", .string)
+            .field("revoked_by_decision", .string)
+            .field("recovery", .string)
             .field("created_ms", .int64, .required)
             .create()
         if let sql = db as? any SQLDatabase {

@@ -21,6 +21,11 @@ final class AwardRecord: Model, Auditable, @unchecked Sendable {
     @Field(key: "source") var source: String
     @OptionalField(key: "revoked_on") var revokedOn: String?
     @OptionalField(key: "revoked_reason") var revokedReason: String?
+    /// Why, as the law lists it (`RevocationGround`).
+    @OptionalField(key: "revoked_ground") var revokedGround: String?
+    @OptionalField(key: "revoked_by_decision") var revokedByDecision: String?
+    /// What is recovered: the certificate, the object, the money (as the decision says).
+    @OptionalField(key: "recovery") var recovery: String?
     @Field(key: "created_ms") var createdMs: Int64
 
     init() {}
@@ -29,7 +34,8 @@ final class AwardRecord: Model, Auditable, @unchecked Sendable {
         [
             "award": awardCode, "name": awardName, "subject": subjectRaw, "person": personID?.uuidString ?? "", "unit": unitID?.uuidString ?? "",
             "year": String(year), "decision_number": decisionNumber, "decision_date": decisionDate, "merit": merit ? "yes" : "no",
-            "revoked_on": revokedOn ?? "", "revoked_reason": revokedReason ?? "",
+            "revoked_on": revokedOn ?? "", "revoked_reason": revokedReason ?? "", "revoked_ground": revokedGround ?? "",
+            "revoked_by_decision": revokedByDecision ?? "", "recovery": recovery ?? "",
         ]
     }
 }

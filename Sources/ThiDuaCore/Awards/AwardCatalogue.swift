@@ -81,3 +81,9 @@ public struct AwardCatalogue: Codable, Equatable, Sendable {
         return out
     }
 }
+
+/// Why an award is revoked (DOMAIN.md §8): a false dossier, an unlawful approval, or criteria later found unmet.
+public enum RevocationGround: String, CaseIterable, Codable, Sendable {
+    case falseDossier = "false_dossier", unlawfulApproval = "unlawful_approval", criteriaUnmet = "criteria_unmet"
+    public var labelKey: String { "award.ground.\(rawValue)" }
+}

@@ -2,8 +2,8 @@ import Foundation
 import ThiDuaCore
 
 extension AwardPages {
-    static func registry(_ ctx: PageContext, personCode: String, unitCode: String, title: String?, lines: [AwardRegistryController.Line], error: String?)
-        -> HTMLNode
+    static func registry(_ ctx: PageContext, personCode: String, unitCode: String, title: String?, lines: [AwardRegistryController.Line], error: String?,
+                         canManage: Bool = false) -> HTMLNode
     {
         let t = ctx.t
         return Layout.page(ctx, title: t("award.registry")) {
@@ -43,14 +43,52 @@ extension AwardPages {
                                         H.td {
                                             if let on = r.revokedOn {
                                                 H.span(.class("badge warn")) { t("award.revoked", CivilDate(parsing: on)?.vietnamese ?? on) }
-                                                if let why = r.revokedReason { " " + why }
-                                            } else { t("award.valid") }
+                                                " " + [r.revokedGround.map { t("award.ground." + $0) }, r.revokedByDecision, r.revokedReason,
+                                                       r.recovery.map { t("award.recovery") + ": " + $0 }].compactMap { $0 }.joined(separator: " · ")
+                                            } else {
+                                                t("award.valid")
+                                                if canManage, let id = r.id {
+                                                    " · "
+                                                    H.a(.href("/awards/records/\(id)/revoke")) { t("award.revoke") }
+                                                }
+                                            }
                                         }
                                     }
                                 }
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+
+    static func revokeForm(_ ctx: PageContext, record r: AwardRecord, holder: String, back: String, errors: [String]) -> HTMLNode {
+        let t = ctx.t
+        return Layout.page(ctx, title: t("award.revoke")) {
+            H.p { H.a(.href(back)) { t("award.back") } }
+            H.h1 { t("award.revoke") }
+            Components.facts([
+                (t("award.type"), r.awardName + " (" + r.awardCode + ")"), (t("award.holder"), holder), (t("award.year"), String(r.year)),
+                (t("initiative.decisionNumber"), r.decisionNumber), (t("initiative.decisionDate"), CivilDate(parsing: r.decisionDate)?.vietnamese ?? r.decisionDate),
+            ])
+            if !errors.isEmpty {
+                H.div(.class("error-summary"), .role("alert"), .attr("tabindex", "-1")) {
+                    H.h2 { t("form.errorsTitle") }
+                    H.ul { for e in errors { H.li { e } } }
+                }
+            }
+            if r.revokedOn == nil, let id = r.id {
+                H.form(.method("post"), .action("/awards/records/\(id)/revoke"), .class("card")) {
+                    Layout.csrfField(ctx)
+                    Components.selectField(
+                        t("award.ground"), name: "ground", options: RevocationGround.allCases.map { ($0.rawValue, t($0.labelKey)) }, selected: nil, required: true,
+                        includeBlank: true)
+                    Components.textField(t("award.revokeNumber"), name: "decision_number", value: nil, required: true)
+                    Components.textField(t("award.revokeDate"), name: "revoked_on", value: nil, required: true, hint: t("initiative.dateHint"))
+                    Components.textField(t("award.reason"), name: "reason", value: nil, required: true)
+                    Components.textField(t("award.recovery"), name: "recovery", value: nil)
+                    H.div(.class("actions")) { H.button(.type("submit")) { t("award.revoke") } }
                 }
             }
         }
