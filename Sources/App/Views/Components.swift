@@ -39,6 +39,27 @@ enum Components {
         }
     }
 
+    /// A text area with its label, hint and error, as `textField` does for one line.
+    static func textArea(_ name: String, _ label: String, value: String, errors: [FieldError], required: Bool = true, rows: Int = 4, hint: String? = nil)
+        -> HTMLNode
+    {
+        let error = errors.first { $0.field == name }
+        let id = "f-" + name
+        let described = [hint != nil ? id + "-hint" : nil, error != nil ? id + "-error" : nil].compactMap { $0 }
+        return H.div(.class(error == nil ? "field" : "field has-error")) {
+            H.label(.for(id)) {
+                label
+                if required { H.span(.class("req"), .aria("hidden", "true")) { " *" } }
+            }
+            if let hint { H.p(.class("hint"), .id(id + "-hint")) { hint } }
+            if let error { H.p(.class("field-error"), .id(id + "-error")) { error.message } }
+            H.textarea(
+                .id(id), .name(name), .attr("rows", String(rows)), .flag("required", required), .aria("invalid", error == nil ? nil : "true"),
+                .aria("describedby", described.isEmpty ? nil : described.joined(separator: " "))
+            ) { value }
+        }
+    }
+
     static func selectField(
         _ label: String, name: String, options: [(value: String, label: String)], selected: String?,
         errors: [FieldError] = [], required: Bool = false, includeBlank: Bool = false, blankLabel: String = "—"

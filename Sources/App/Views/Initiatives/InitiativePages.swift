@@ -8,24 +8,14 @@ enum InitiativePages {
     /// A stored ISO date as people read it (16/02/2026); anything unreadable as stored.
     static func day(_ iso: String?) -> String { iso.map { CivilDate(parsing: $0)?.vietnamese ?? $0 } ?? "" }
 
-    static func area(_ name: String, _ label: String, value: String, errors: [Components.FieldError], required: Bool = true, rows: Int = 4, hint: String? = nil)
-        -> HTMLNode
-    {
-        let error = errors.first { $0.field == name }
-        let id = "f-" + name
-        let described = [hint != nil ? id + "-hint" : nil, error != nil ? id + "-error" : nil].compactMap { $0 }
-        return H.div(.class(error == nil ? "field" : "field has-error")) {
-            H.label(.for(id)) {
-                label
-                if required { H.span(.class("req"), .aria("hidden", "true")) { " *" } }
-            }
-            if let hint { H.p(.class("hint"), .id(id + "-hint")) { hint } }
-            if let error { H.p(.class("field-error"), .id(id + "-error")) { error.message } }
-            H.textarea(
-                .id(id), .name(name), .attr("rows", String(rows)), .flag("required", required), .aria("invalid", error == nil ? nil : "true"),
-                .aria("describedby", described.isEmpty ? nil : described.joined(separator: " "))
-            ) { value }
-        }
+    /// The initiative's own words: problem, solution, what is new (and replicability), line breaks kept.
+    static func prose(_ t: Localizer, _ i: Initiative, replicability: Bool) -> HTMLNode {
+        var parts = [("initiative.problem", i.problem), ("initiative.solution", i.solution), ("initiative.novelty", i.novelty)]
+        if replicability { parts.append(("initiative.replicability", i.replicability)) }
+        return HTMLNode.fragment(parts.flatMap { part -> [HTMLNode] in
+            let (key, text) = part
+            return [H.h2 { t(key) }, H.p(.class("prewrap")) { text }]
+        })
     }
 
     static func statusBadge(_ t: Localizer, _ s: InitiativeStatus, _ level: RecognitionLevel?) -> HTMLNode {
@@ -161,10 +151,10 @@ enum InitiativePages {
                         }
                     }
                 }
-                area("problem", t("initiative.problem"), value: d.problem, errors: errors)
-                area("solution", t("initiative.solution"), value: d.solution, errors: errors, rows: 6)
-                area("novelty", t("initiative.novelty"), value: d.novelty, errors: errors)
-                area("applied_where", t("initiative.appliedWhere"), value: d.appliedWhere, errors: errors, rows: 2)
+                Components.textArea("problem", t("initiative.problem"), value: d.problem, errors: errors)
+                Components.textArea("solution", t("initiative.solution"), value: d.solution, errors: errors, rows: 6)
+                Components.textArea("novelty", t("initiative.novelty"), value: d.novelty, errors: errors)
+                Components.textArea("applied_where", t("initiative.appliedWhere"), value: d.appliedWhere, errors: errors, rows: 2)
                 Components.textField(t("initiative.appliedSince"), name: "applied_since", value: d.appliedSince, errors: errors, hint: t("initiative.dateHint"))
                 H.fieldset {
                     H.legend { t("initiative.benefits") }
@@ -172,7 +162,7 @@ enum InitiativePages {
                     Components.textField(t("initiative.costSaved"), name: "cost_saved", value: d.cost, errors: errors)
                     Components.textField(t("initiative.dossiers"), name: "dossiers", value: d.dossiers, errors: errors)
                 }
-                area("replicability", t("initiative.replicability"), value: d.replicability, errors: errors)
+                Components.textArea("replicability", t("initiative.replicability"), value: d.replicability, errors: errors)
                 H.div(.class("actions")) { H.button(.type("submit")) { t("initiative.saveDraft") } }
             }
         }
@@ -228,14 +218,7 @@ enum InitiativePages {
                     }
                 }
             }
-            H.h2 { t("initiative.problem") }
-            H.p(.class("prewrap")) { i.problem }
-            H.h2 { t("initiative.solution") }
-            H.p(.class("prewrap")) { i.solution }
-            H.h2 { t("initiative.novelty") }
-            H.p(.class("prewrap")) { i.novelty }
-            H.h2 { t("initiative.replicability") }
-            H.p(.class("prewrap")) { i.replicability }
+            prose(t, i, replicability: true)
             H.h2 { t("initiative.evidence") }
             if v.evidence.isEmpty { H.p(.class("muted")) { t("initiative.noEvidence") } } else {
                 H.ul {
@@ -349,7 +332,7 @@ enum InitiativePages {
                     Components.textField(t("initiative.decisionNumber"), name: "decision_number", value: nil, errors: v.errors, required: true, hint: t("initiative.decisionNumberHint"))
                     Components.textField(t("initiative.decisionDate"), name: "decision_date", value: nil, errors: v.errors, required: true, hint: t("initiative.dateHint"))
                     Components.textField(t("initiative.decisionSigner"), name: "decision_signer", value: nil, errors: v.errors, required: true)
-                    area("decision_note", t("initiative.decisionNote"), value: "", errors: v.errors, required: false, rows: 2)
+                    Components.textArea("decision_note", t("initiative.decisionNote"), value: "", errors: v.errors, required: false, rows: 2)
                     H.div(.class("actions")) { H.button(.type("submit")) { t("initiative.decide") } }
                 }
             }
@@ -394,7 +377,7 @@ enum InitiativePages {
                             t("column.unit"), name: "unit_id", options: v.adoptUnits.map { ($0.id?.uuidString ?? "", $0.name) }, selected: nil, errors: v.errors,
                             required: true, includeBlank: v.adoptUnits.count != 1)
                         Components.textField(t("initiative.adoptedOn"), name: "adopted_on", value: nil, errors: v.errors, required: true, hint: t("initiative.dateHint"))
-                        area("effect", t("initiative.effect"), value: "", errors: v.errors, rows: 3)
+                        Components.textArea("effect", t("initiative.effect"), value: "", errors: v.errors, rows: 3)
                         Components.textField(t("initiative.hoursSaved"), name: "hours_saved", value: nil, errors: v.errors)
                         Components.textField(t("initiative.costSaved"), name: "cost_saved", value: nil, errors: v.errors)
                         Components.textField(t("initiative.dossiers"), name: "dossiers", value: nil, errors: v.errors)
@@ -425,7 +408,7 @@ enum InitiativePages {
                         c.name + " (0–" + pts(t, c.maxPoints) + ")", name: "score_" + c.code, value: values[c.code], errors: errors, required: true,
                         hint: t("initiative.scoreHint", pts(t, c.maxPoints)))
                 }
-                area("comment", t("initiative.comment"), value: comment, errors: errors, required: false)
+                Components.textArea("comment", t("initiative.comment"), value: comment, errors: errors, required: false)
                 H.div(.class("actions")) { H.button(.type("submit")) { t("initiative.saveScore") } }
             }
         }
@@ -533,7 +516,7 @@ enum InitiativePages {
                         " " + t("initiative.blindLabel")
                     }
                 }
-                area("rubric", t("initiative.rubric"), value: form.rubric, errors: errors, rows: 6, hint: t("initiative.rubricHint"))
+                Components.textArea("rubric", t("initiative.rubric"), value: form.rubric, errors: errors, rows: 6, hint: t("initiative.rubricHint"))
                 Components.textField(t("initiative.disagreement"), name: "disagreement", value: form.disagreement, errors: errors, required: true,
                                      hint: t("initiative.disagreementHint"))
                 H.div(.class("actions")) { H.button(.type("submit")) { t("form.save") } }
@@ -602,12 +585,7 @@ enum InitiativePages {
                 (t("initiative.authors"), authors.sorted { $0.position < $1.position }.map(\.name).joined(separator: ", ")),
                 (t("initiative.combined"), t("initiative.combinedValue", n(t, spread.combined.hoursSaved), n(t, spread.combined.costSaved), n(t, spread.combined.dossiers))),
             ])
-            H.h2 { t("initiative.problem") }
-            H.p(.class("prewrap")) { i.problem }
-            H.h2 { t("initiative.solution") }
-            H.p(.class("prewrap")) { i.solution }
-            H.h2 { t("initiative.novelty") }
-            H.p(.class("prewrap")) { i.novelty }
+            prose(t, i, replicability: false)
             H.h2 { t("initiative.adoptions") }
             if adoptions.isEmpty { H.p(.class("muted")) { t("initiative.noAdoptions") } } else {
                 H.ul { for a in adoptions { H.li { a.unit.name + " (" + day(a.adoptedOn) + "): " + a.effect } } }

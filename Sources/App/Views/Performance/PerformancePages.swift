@@ -243,15 +243,6 @@ enum PerformancePages {
         errors: [Components.FieldError]
     ) -> HTMLNode {
         let t = ctx.t
-        func area(_ name: String, _ label: String, _ hint: String, _ value: String) -> HTMLNode {
-            let error = errors.first { $0.field == name }
-            return H.div(.class(error == nil ? "field" : "field has-error")) {
-                H.label(.for("f-" + name)) { label }
-                H.p(.class("hint"), .id("f-\(name)-hint")) { hint }
-                if let error { H.p(.class("field-error"), .id("f-\(name)-error")) { error.message } }
-                H.textarea(.id("f-" + name), .name(name), .attr("rows", "8"), .aria("describedby", "f-\(name)-hint"), .aria("invalid", error == nil ? nil : "true")) { value }
-            }
-        }
         return Layout.page(ctx, title: t("perf.calendar.title")) {
             Components.flash(t, ctx.flashKey)
             H.p { H.a(.href(PerformanceURL.home)) { t("perf.back") } }
@@ -268,8 +259,8 @@ enum PerformancePages {
                         }
                     }
                 }
-                area("holidays", t("perf.calendar.holidays"), t("perf.calendar.datesHint"), holidays)
-                area("workdays", t("perf.calendar.workdays"), t("perf.calendar.datesHint"), workdays)
+                Components.textArea("holidays", t("perf.calendar.holidays"), value: holidays, errors: errors, required: false, rows: 8, hint: t("perf.calendar.datesHint"))
+                Components.textArea("workdays", t("perf.calendar.workdays"), value: workdays, errors: errors, required: false, rows: 8, hint: t("perf.calendar.datesHint"))
                 Components.textField(t("perf.settings.target"), name: "target", value: target, errors: errors, required: true, hint: t("perf.settings.targetHint"))
                 groupScoringFields(t, scoring, errors: errors)
                 H.div(.class("actions")) { H.button(.type("submit")) { t("form.save") } }
