@@ -108,6 +108,12 @@ def test_submit_review_blind_recognise_adopt_and_publish(browser: Browser) -> No
     click_and_wait(commune, commune.locator("main form[action$='/adoptions'] button[type=submit]"))
     assert "Xã Tân Phong" in main_text(commune)
 
+    # The office's lists: the period's initiatives, and which recognised ones spread.
+    goto(office, "/initiatives")
+    assert "Sáng kiến" in main_text(office)
+    goto(office, "/initiatives/spread")
+    assert title in main_text(office)
+
     # The public library, without signing in, finds it without diacritics and shows the adopter.
     public = new_context(browser).new_page()
     goto(public, "/library?q=tra+cuu+ma+qr+" + tag)
