@@ -466,6 +466,7 @@ enum InitiativeController {
         guard !userIDs.isEmpty else { return [] }
         let users = try await User.query(on: db).filter(\.$id ~~ userIDs).filter(\.$isActive == true).sort(\.$displayName).all()
         let sub = try await UnitTree.subtreeIDs(of: [i.$unit.id], on: db)
+        let root = try await UnitTree.rootID(on: db)
         var out: [(User, ReviewConflict?)] = []
         for u in users {
             guard let uid = u.id else { continue }
@@ -476,7 +477,6 @@ enum InitiativeController {
                 units.insert(p.$unit.id)
             }
             // A grant on the root (provincial reviewers) is not a unit of their own for conflict purposes.
-            let root = try await UnitTree.rootID(on: db)
             if let root { units.remove(root) }
             out.append((u, ConflictOfInterest.check(reviewerPersonID: personID, reviewerUnits: units, authors: authors, initiativeUnit: i.$unit.id,
                                                      initiativeSubUnits: sub)))
