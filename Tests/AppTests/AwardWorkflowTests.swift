@@ -97,6 +97,16 @@ import VaporTesting
             #expect(person.contains("12/QĐ-SNV") && person.contains("10/QĐ-SNV"))
             let unit = try await app.get(AwardURL.registry + "?unit=XTP", as: office).text
             #expect(unit.contains("46/QĐ-UBND") && unit.contains("45/QĐ-UBND") && unit.contains("Xã Tân Hòa"), "\(unit)")
+            // A collective across its merger: XTP's 2025 title and XTH's 2024 one (merged into XTP) are two consecutive years.
+            var catalogue = AwardCatalogue.starting
+            catalogue.types.append(AwardType(code: "BKTT", name: "Bằng khen tập thể", subject: .collective, authority: "Chủ tịch UBND tỉnh", legalBasis: "thử nghiệm",
+                                             merit: true, rules: [.consecutiveTitles(award: "TTLDXS", years: 2)]))
+            let json = String(decoding: try JSONEncoder().encode(catalogue), as: UTF8.self)
+            #expect(try await app.post(AwardURL.catalogue, as: office, form: ["json": json]).status == .seeOther)
+            let merged = try await app.get(AwardURL.eligibility + "?unit=XTP&award=BKTT&year=2025", as: office).text
+            #expect(merged.contains("Có danh hiệu TTLDXS đủ 2 năm liên tục"), "\(merged)")
+            let alone = try await app.get(AwardURL.eligibility + "?unit=XTH&award=BKTT&year=2025", as: office).text
+            #expect(alone.contains("Năm 2025 không có danh hiệu TTLDXS"))
             // Three consecutive base-level titles: the provincial title's rule is met.
             let check = try await app.get(AwardURL.eligibility + "?person=CB-LAN&award=CSTDT&year=2025", as: office).text
             #expect(check.contains("Có danh hiệu CSTDCS đủ 3 năm liên tục"), "\(check)")

@@ -68,34 +68,46 @@ enum AwardController {
         return req.redirect(to: AwardURL.home + "?ok=saved")
     }
 
-    /// `?person=CODE&award=CODE&year=YYYY`: every rule of the award checked against the person's records.
+    /// `?person=CODE&award=CODE&year=YYYY` (an individual award) or `?unit=CODE&…` (a collective one): every rule of
+    /// the award checked against the holder's records.
     @Sendable static func eligibility(req: Request) async throws -> Response {
         let user = try req.require(.viewAwards)
         let catalogue = try await catalogue(on: req.db)
-        let code = ((try? req.query.get(String.self, at: "person")) ?? "").trimmingCharacters(in: .whitespaces).uppercased()
+        func param(_ k: String) -> String { ((try? req.query.get(String.self, at: k)) ?? "").trimmingCharacters(in: .whitespaces).uppercased() }
+        let code = param("person"), unitCode = param("unit")
         let awardCode = (try? req.query.get(String.self, at: "award")) ?? ""
         let year = (try? req.query.get(Int.self, at: "year")).flatMap { (2000...2100).contains($0) ? $0 : nil } ?? req.application.today.year
-        let award = catalogue.types.first { $0.code == awardCode && $0.subject == .individual }
+        let award = catalogue.types.first { $0.code == awardCode }
+        let scope = try await SurveyAdminController.scope(req, user, .viewAwards)
         var check: AwardPages.Check?
         var error: String?
-        if !code.isEmpty {
-            if let person = try await Person.query(on: req.db).filter(\.$code == code).first() {
-                let scope = try await SurveyAdminController.scope(req, user, .viewAwards)
-                if let scope, !scope.contains(person.$unit.id) { throw AppError.forbidden }
-                if let award {
-                    let record = try await AwardRecords.record(of: person, on: req.db)
-                    let day = req.application.today
-                    let results = award.rules.map { ($0, Eligibility.evaluate($0, record, year: year, referenceDay: day)) }
-                    check = AwardPages.Check(person: person, unit: try await Unit.find(person.$unit.id, on: req.db)?.name ?? "", award: award, year: year,
-                                             results: results, overall: Eligibility.overall(results.map(\.1)))
+        func run(_ holder: String, _ unit: String, _ record: NomineeRecord, _ award: AwardType) {
+            let day = req.application.today
+            let results = award.rules.map { ($0, Eligibility.evaluate($0, record, year: year, referenceDay: day)) }
+            check = AwardPages.Check(holder: holder, unit: unit, award: award, year: year, results: results, overall: Eligibility.overall(results.map(\.1)))
+        }
+        if !code.isEmpty || !unitCode.isEmpty {
+            if let award, award.subject == .individual, !code.isEmpty {
+                if let person = try await Person.query(on: req.db).filter(\.$code == code).first() {
+                    if let scope, !scope.contains(person.$unit.id) { throw AppError.forbidden }
+                    run(person.fullName, try await Unit.find(person.$unit.id, on: req.db)?.name ?? "", try await AwardRecords.record(of: person, on: req.db), award)
                 } else {
-                    error = req.t("award.error.chooseAward")
+                    error = req.t("award.error.person", code)
+                }
+            } else if let award, award.subject != .individual, !unitCode.isEmpty {
+                if let unit = try await Unit.query(on: req.db).filter(\.$code == unitCode).first() {
+                    let id = try unit.requireID()
+                    if let scope, !scope.contains(id) { throw AppError.forbidden }
+                    run(unit.name, unit.code, try await AwardRecords.record(ofUnit: id, on: req.db), award)
+                } else {
+                    error = req.t("award.error.unit", unitCode)
                 }
             } else {
-                error = req.t("award.error.person", code)
+                error = req.t("award.error.chooseAward")
             }
         }
-        return AwardPages.eligibility(req.pageContext, catalogue: catalogue, personCode: code, awardCode: awardCode, year: year, check: check, error: error)
+        return AwardPages.eligibility(req.pageContext, catalogue: catalogue, personCode: code, unitCode: unitCode, awardCode: awardCode, year: year, check: check,
+                                      error: error)
             .response(status: error == nil ? .ok : .unprocessableEntity)
     }
 }
@@ -123,6 +135,17 @@ enum AwardRecords {
         r.titles = try await AwardRecord.query(on: db).filter(\.$personID == pid).filter(\.$revokedOn == nil).all()
             .map { NomineeRecord.Title(award: $0.awardCode, year: $0.year, merit: $0.merit) }
         r.unitBands = try await unitBands(person.$unit.id, on: db)
+        return r
+    }
+
+    /// What the rules read of a unit: its titles and those of the units it was formed from (through mergers), and its
+    /// PAR Index band.
+    static func record(ofUnit unit: UUID, on db: any Database) async throws -> NomineeRecord {
+        var r = NomineeRecord()
+        let family = try await AwardRegistryController.lineage(of: unit, on: db).map(\.0)
+        r.titles = try await AwardRecord.query(on: db).filter(\.$unitID ~~ family).filter(\.$revokedOn == nil).all()
+            .map { NomineeRecord.Title(award: $0.awardCode, year: $0.year, merit: $0.merit) }
+        r.unitBands = try await unitBands(unit, on: db)
         return r
     }
 

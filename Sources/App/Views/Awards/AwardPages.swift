@@ -81,7 +81,7 @@ enum AwardPages {
     }
 
     struct Check {
-        let person: Person
+        let holder: String
         let unit: String
         let award: AwardType
         let year: Int
@@ -89,22 +89,24 @@ enum AwardPages {
         let overall: RuleStatus
     }
 
-    static func eligibility(_ ctx: PageContext, catalogue: AwardCatalogue, personCode: String, awardCode: String, year: Int, check: Check?, error: String?) -> HTMLNode {
+    static func eligibility(_ ctx: PageContext, catalogue: AwardCatalogue, personCode: String, unitCode: String, awardCode: String, year: Int, check: Check?,
+                            error: String?) -> HTMLNode {
         let t = ctx.t
         return Layout.page(ctx, title: t("award.check")) {
             H.p { H.a(.href(AwardURL.home)) { t("award.back") } }
             H.h1 { t("award.check") }
             if let error { H.div(.class("error-summary"), .role("alert")) { H.p { error } } }
             H.form(.method("get"), .action(AwardURL.eligibility), .class("filters")) {
-                Components.textField(t("initiative.personCode"), name: "person", value: personCode, required: true)
                 Components.selectField(
-                    t("award.type"), name: "award", options: catalogue.types.filter { $0.subject == .individual }.map { ($0.code, $0.name) }, selected: awardCode,
-                    required: true)
+                    t("award.type"), name: "award", options: catalogue.types.map { ($0.code, $0.name + " — " + t("award.subject." + $0.subject.rawValue)) },
+                    selected: awardCode, required: true)
+                Components.textField(t("initiative.personCode"), name: "person", value: personCode, hint: t("award.personHint"))
+                Components.textField(t("column.unit_code"), name: "unit", value: unitCode, hint: t("award.unitHint"))
                 Components.textField(t("award.year"), name: "year", value: String(year), required: true)
                 H.div(.class("actions")) { H.button(.type("submit")) { t("award.checkIt") } }
             }
             if let c = check {
-                H.h2 { c.person.fullName + " — " + c.award.name + " " + String(c.year) }
+                H.h2 { c.holder + " — " + c.award.name + " " + String(c.year) }
                 H.p { c.unit + " · " + t("award.overall") + ": " ; badge(t, c.overall) }
                 H.div(.class("table-wrap")) {
                     H.table {
