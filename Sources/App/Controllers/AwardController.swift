@@ -23,9 +23,8 @@ enum AwardController {
     }
 
     @Sendable static func index(req: Request) async throws -> Response {
-        let user = try req.require(.viewAwards)
+        _ = try req.require(.viewAwards)
         let canManage = (try? await SurveyAdminController.requireProvince(req, .manageAwards)) != nil
-        _ = user
         return AwardPages.index(req.pageContext, try await catalogue(on: req.db), canManage: canManage).response()
     }
 

@@ -17,9 +17,10 @@ enum Components {
         }
     }
 
-    static func textField(
-        _ label: String, name: String, value: String?, errors: [FieldError] = [], required: Bool = false,
-        type: String = "text", hint: String? = nil, autocomplete: String? = nil, maxlength: Int? = nil
+    /// What every field shares: the wrapper (marked when in error), the label, the hint and the error message;
+    /// `control` gets the id and the `aria-describedby` value.
+    private static func field(
+        _ label: String, name: String, errors: [FieldError], required: Bool, hint: String?, control: (_ id: String, _ describedBy: String?) -> HTMLNode
     ) -> HTMLNode {
         let id = "f-" + name
         let error = errors.first { $0.field == name }
@@ -31,10 +32,19 @@ enum Components {
             }
             if let hint { H.p(.class("hint"), .id(id + "-hint")) { hint } }
             if let error { H.p(.class("field-error"), .id(id + "-error")) { error.message } }
+            control(id, describedBy.isEmpty ? nil : describedBy.joined(separator: " "))
+        }
+    }
+
+    static func textField(
+        _ label: String, name: String, value: String?, errors: [FieldError] = [], required: Bool = false,
+        type: String = "text", hint: String? = nil, autocomplete: String? = nil, maxlength: Int? = nil
+    ) -> HTMLNode {
+        let invalid = errors.contains { $0.field == name }
+        return field(label, name: name, errors: errors, required: required, hint: hint) { id, describedBy in
             H.input(
                 .type(type), .id(id), .name(name), .value(value), .flag("required", required),
-                .aria("invalid", error == nil ? nil : "true"),
-                .aria("describedby", describedBy.isEmpty ? nil : describedBy.joined(separator: " ")),
+                .aria("invalid", invalid ? "true" : nil), .aria("describedby", describedBy),
                 .attr("autocomplete", autocomplete), .attr("maxlength", maxlength.map(String.init)))
         }
     }
@@ -43,19 +53,11 @@ enum Components {
     static func textArea(_ name: String, _ label: String, value: String, errors: [FieldError], required: Bool = true, rows: Int = 4, hint: String? = nil)
         -> HTMLNode
     {
-        let error = errors.first { $0.field == name }
-        let id = "f-" + name
-        let described = [hint != nil ? id + "-hint" : nil, error != nil ? id + "-error" : nil].compactMap { $0 }
-        return H.div(.class(error == nil ? "field" : "field has-error")) {
-            H.label(.for(id)) {
-                label
-                if required { H.span(.class("req"), .aria("hidden", "true")) { " *" } }
-            }
-            if let hint { H.p(.class("hint"), .id(id + "-hint")) { hint } }
-            if let error { H.p(.class("field-error"), .id(id + "-error")) { error.message } }
+        let invalid = errors.contains { $0.field == name }
+        return field(label, name: name, errors: errors, required: required, hint: hint) { id, describedBy in
             H.textarea(
-                .id(id), .name(name), .attr("rows", String(rows)), .flag("required", required), .aria("invalid", error == nil ? nil : "true"),
-                .aria("describedby", described.isEmpty ? nil : described.joined(separator: " "))
+                .id(id), .name(name), .attr("rows", String(rows)), .flag("required", required), .aria("invalid", invalid ? "true" : nil),
+                .aria("describedby", describedBy)
             ) { value }
         }
     }

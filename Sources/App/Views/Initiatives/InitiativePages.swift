@@ -340,7 +340,7 @@ enum InitiativePages {
             if i.status == .recognised {
                 H.h2 { t("initiative.adoptions") }
                 if v.adoptions.isEmpty { H.p(.class("muted")) { t("initiative.noAdoptions") } } else {
-                    let combined = Spread(own: i.benefits, adoptions: v.adoptions.map(\.benefits), decidedOn: nil, today: CivilDate(year: 2000, month: 1, day: 1)!).combined
+                    let combined = v.adoptions.map(\.benefits).reduce(i.benefits, +)
                     H.p {
                         H.strong { t("initiative.combined") + ": " }
                         t("initiative.combinedValue", n(t, combined.hoursSaved), n(t, combined.costSaved), n(t, combined.dossiers))
@@ -574,7 +574,7 @@ enum InitiativePages {
 
     static func libraryItem(_ ctx: PageContext, _ i: Initiative, unit: String, authors: [InitiativeAuthor], adoptions: [InitiativeAdoption]) -> HTMLNode {
         let t = ctx.t
-        let spread = Spread(own: i.benefits, adoptions: adoptions.map(\.benefits), decidedOn: nil, today: CivilDate(year: 2000, month: 1, day: 1)!)
+        let combined = adoptions.map(\.benefits).reduce(i.benefits, +)
         return Layout.page(ctx, title: i.title) {
             H.p { H.a(.href(InitiativeURL.library)) { t("initiative.library.back") } }
             H.h1 { i.title }
@@ -583,7 +583,7 @@ enum InitiativePages {
                 (t("initiative.level"), i.level.map { t($0.labelKey) } ?? ""),
                 (t("initiative.decisionNumber"), (i.decisionNumber ?? "") + " · " + day(i.decisionDate)),
                 (t("initiative.authors"), authors.sorted { $0.position < $1.position }.map(\.name).joined(separator: ", ")),
-                (t("initiative.combined"), t("initiative.combinedValue", n(t, spread.combined.hoursSaved), n(t, spread.combined.costSaved), n(t, spread.combined.dossiers))),
+                (t("initiative.combined"), t("initiative.combinedValue", n(t, combined.hoursSaved), n(t, combined.costSaved), n(t, combined.dossiers))),
             ])
             prose(t, i, replicability: false)
             H.h2 { t("initiative.adoptions") }
