@@ -68,6 +68,7 @@ enum Migrations {
         app.migrations.add(M011_CreateProcedures())
         app.migrations.add(M012_CreateInitiatives())
         app.migrations.add(M013_CreateAwardRecords())
+        app.migrations.add(M014_CreateNominations())
     }
 
     /// SQLite settings that make writes durable and let readers work while one writes.

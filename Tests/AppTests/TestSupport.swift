@@ -143,6 +143,18 @@ extension Application {
         return result!
     }
 
+    /// Form body with repeated fields (check boxes named `x[]`), the CSRF field added.
+    func post(_ path: String, as browser: Browser, pairs: [(String, String)]) async throws -> TestingHTTPResponse {
+        var result: TestingHTTPResponse?
+        var headers = browser.headers()
+        headers.contentType = .urlEncodedForm
+        let body = (pairs + [("_csrf", browser.csrf)]).map { k, v in
+            (k.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") + "=" + (v.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        }.joined(separator: "&")
+        try await testing().test(.POST, path, headers: headers, body: ByteBuffer(string: body)) { res in result = res }
+        return result!
+    }
+
     /// Multipart upload of one file with the CSRF token in the query string, as the import form sends it.
     func upload(_ path: String, as browser: Browser, fields: [String: String], fileName: String, data: Data) async throws -> TestingHTTPResponse {
         let boundary = "----thidua\(UUID().uuidString)"

@@ -48,6 +48,7 @@ enum AwardController {
                 case .duplicateCode(let c): errors.append(t("award.error.duplicate", c))
                 case .missingName(let c): errors.append(t("award.error.name", c))
                 case .badYears(let c): errors.append(t("award.error.years", c))
+                case .badThreshold(let c): errors.append(t("award.error.threshold", c))
                 case .unknownTitle(let c, let a): errors.append(t("award.error.unknownTitle", c, a))
                 }
             }

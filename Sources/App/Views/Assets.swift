@@ -128,9 +128,13 @@ enum Assets {
         ul.receipt-codes{columns:4;font-size:1.2rem;list-style:none;padding:0}
         form.receipts-form input{width:5rem;min-height:2.2rem}
         @media (max-width:40rem){.header-tools{margin-left:0}h1{font-size:1.35rem}th,td{padding:.35rem}}
+        .certificate{border:6px double #8a6d1f;padding:2rem 3rem;text-align:center;max-width:60rem;margin:1rem auto;background:#fffdf5;font-family:"Times New Roman",serif}
+        .cert-issuer,.cert-motto{font-weight:700;margin:0}.cert-motto2{font-weight:700;margin:0 0 1.5rem}.cert-award{font-size:2.2rem;color:#9b1c1c;margin:1rem 0}
+        .cert-holder{font-size:1.8rem;font-weight:700;margin:.5rem 0}.cert-to,.cert-for,.cert-unit{font-size:1.2rem}.cert-decision{font-style:italic;margin-top:2rem}
         @media print{.site-header,.site-footer,.actions,.filters,.pagination,form,details{display:none}
         form.sheet-form{display:block}table.sheet input,table.sheet textarea{border:0;padding:0}
         body{background:#fff;font-family:"Times New Roman",serif;font-size:12pt}main{max-width:none;padding:0}
-        .card{border:0;padding:0}a{color:inherit;text-decoration:none}@page{size:A4;margin:2cm 1.5cm 2cm 3cm}}
+        .card{border:0;padding:0}a{color:inherit;text-decoration:none}@page{size:A4;margin:2cm 1.5cm 2cm 3cm}
+        .certificate{border:6px double #000;max-width:none;margin:0}}
         """
 }

@@ -22,4 +22,9 @@ struct FormErrors {
     mutating func add(_ field: String, _ key: String, _ argument: String? = nil) {
         list.append(.init(field: field, message: t.problem(key, argument)))
     }
+
+    /// A message already in words (from a catalogue key with several arguments).
+    mutating func add(_ field: String, message: String) {
+        list.append(.init(field: field, message: message))
+    }
 }

@@ -82,8 +82,15 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     // Emulation and rewards (issue 8)
     /// See the award catalogue and check a nominee's eligibility (people in scope).
     case viewAwards = "view_awards"
-    /// Keep the award catalogue and its eligibility rules (province-wide).
+    /// Keep the award catalogue and its eligibility rules, movements, receive and review nominations, run council
+    /// sessions, draft and record decisions (province-wide).
     case manageAwards = "manage_awards"
+    /// Build a unit's nomination dossier (nominees, letter, achievement report).
+    case nominateAwards = "nominate_awards"
+    /// Send a unit's nomination dossier to the province (the head signs the letter).
+    case submitNominations = "submit_nominations"
+    /// Vote in the sessions one is a member of (secret ballot) and declare a conflict.
+    case voteAwards = "vote_awards"
 }
 
 public struct Grant: Hashable, Sendable, Codable {
@@ -104,7 +111,7 @@ public enum AccessPolicy {
         // people whose job it is, so an admin cannot quietly change a unit's index.
         .systemAdmin: Set(Action.allCases).subtracting([
             .selfAssess, .submitAssessment, .appraise, .explain, .approveResults, .publishResults, .reportProgress, .reviewInitiatives,
-            .decideInitiatives,
+            .decideInitiatives, .voteAwards,
         ]),
         .reformOffice: [
             .viewUnits, .editUnits, .mergeUnits, .viewBlocks, .editBlocks, .viewPeople, .editPeople,
@@ -113,20 +120,21 @@ public enum AccessPolicy {
             .viewPlans, .managePlans,
             .viewSurveys, .manageSurveys, .enterSurveyResponses,
             .viewPerformance, .managePerformance,
-            .viewInitiatives, .submitInitiatives, .manageInitiatives, .viewAwards, .manageAwards,
+            .viewInitiatives, .submitInitiatives, .manageInitiatives, .viewAwards, .manageAwards, .nominateAwards, .submitNominations,
         ],
         .unitHead: [
             .viewUnits, .viewBlocks, .viewPeople, .editPeople, .viewPersonSensitive, .exportData, .viewAudit,
             .viewIndex, .selfAssess, .submitAssessment, .explain,
             .viewPlans, .managePlans, .reportProgress,
             .viewSurveys, .enterSurveyResponses, .viewPerformance,
-            .viewInitiatives, .submitInitiatives, .viewAwards,
+            .viewInitiatives, .submitInitiatives, .viewAwards, .nominateAwards, .submitNominations,
         ],
         .unitOfficer: [.viewUnits, .viewBlocks, .viewPeople, .editPeople, .exportData, .viewIndex, .selfAssess, .explain,
-                       .viewPlans, .reportProgress, .viewSurveys, .enterSurveyResponses, .viewPerformance, .viewInitiatives, .submitInitiatives],
+                       .viewPlans, .reportProgress, .viewSurveys, .enterSurveyResponses, .viewPerformance, .viewInitiatives, .submitInitiatives,
+                       .viewAwards, .nominateAwards],
         .appraiser: [.viewUnits, .viewBlocks, .viewPeople, .viewIndex, .appraise, .viewPlans, .viewInitiatives, .reviewInitiatives],
         .councilMember: [.viewUnits, .viewBlocks, .viewPeople, .viewPersonSensitive, .viewIndex, .approveResults, .viewPlans, .viewSurveys, .viewPerformance,
-                         .viewInitiatives, .reviewInitiatives, .decideInitiatives, .viewAwards],
+                         .viewInitiatives, .reviewInitiatives, .decideInitiatives, .viewAwards, .voteAwards],
         .leader: [.viewUnits, .viewBlocks, .viewPeople, .viewPersonSensitive, .exportData, .viewAudit, .viewIndex, .viewPlans, .viewSurveys, .viewPerformance,
                   .viewInitiatives, .viewAwards],
     ]

@@ -12,8 +12,18 @@ public struct AwardType: Codable, Equatable, Sendable {
     /// Merit awards count towards later titles; ad hoc and thematic ones do not.
     public var merit: Bool
     public var rules: [EligibilityRule]
+    /// The council's pass threshold for this award ("70%", "2/3"); absent: 70 %.
+    public var passThreshold: String?
+    /// The threshold counts the members present instead of all members who may vote (absent: all members).
+    public var thresholdOfPresent: Bool?
 
-    public init(code: String, name: String, subject: AwardSubject, authority: String, legalBasis: String, merit: Bool, rules: [EligibilityRule]) {
+    public var threshold: Fraction { passThreshold.flatMap(Fraction.init(parsing:)) ?? Fraction(7, 10)! }
+    public var ofAllMembers: Bool { !(thresholdOfPresent ?? false) }
+
+    public init(code: String, name: String, subject: AwardSubject, authority: String, legalBasis: String, merit: Bool, rules: [EligibilityRule],
+                passThreshold: String? = nil, thresholdOfPresent: Bool? = nil) {
+        self.passThreshold = passThreshold
+        self.thresholdOfPresent = thresholdOfPresent
         self.code = code
         self.name = name
         self.subject = subject
@@ -27,8 +37,15 @@ public struct AwardType: Codable, Equatable, Sendable {
 /// The province's award catalogue: a setting the reform office edits (rules are data, versioned by legal basis).
 public struct AwardCatalogue: Codable, Equatable, Sendable {
     public var types: [AwardType]
+    /// Preferences on tied votes, in order (absent: women, then grassroots).
+    public var tieBreaks: [AwardTieBreak]?
 
-    public init(types: [AwardType]) { self.types = types }
+    public init(types: [AwardType], tieBreaks: [AwardTieBreak]? = nil) {
+        self.types = types
+        self.tieBreaks = tieBreaks
+    }
+
+    public var tieBreakOrder: [AwardTieBreak] { tieBreaks ?? [.women, .grassroots] }
 
     static let exclusions: [EligibilityRule] = [.noDiscipline, .noPendingCase(kinds: [.inspection, .investigation, .complaint])]
 
@@ -41,7 +58,8 @@ public struct AwardCatalogue: Codable, Equatable, Sendable {
                           .manual("Có sáng kiến được cơ sở công nhận, hoặc đề tài khoa học được nghiệm thu, hoặc thành tích tương đương")] + exclusions),
         AwardType(code: "CSTDT", name: "Chiến sĩ thi đua cấp tỉnh", subject: .individual, authority: "Chủ tịch UBND tỉnh",
                   legalBasis: "Luật Thi đua, khen thưởng 2022 (điều về Chiến sĩ thi đua cấp bộ, ban, ngành, tỉnh) — cần đối chiếu", merit: true,
-                  rules: [.consecutiveTitles(award: "CSTDCS", years: 3), .initiatives(atLeast: .province, count: 1, withinYears: 3)] + exclusions),
+                  rules: [.consecutiveTitles(award: "CSTDCS", years: 3), .initiatives(atLeast: .province, count: 1, withinYears: 3)] + exclusions,
+                  passThreshold: "90%"),
         AwardType(code: "BKCT", name: "Bằng khen của Chủ tịch UBND tỉnh", subject: .individual, authority: "Chủ tịch UBND tỉnh",
                   legalBasis: "Luật Thi đua, khen thưởng 2022 và nghị định hướng dẫn — cần đối chiếu", merit: true,
                   rules: [.consecutiveRatings(atLeast: .outstanding, years: 2, maternityCounts: true), .initiatives(atLeast: .unit, count: 1, withinYears: 2)]
@@ -57,7 +75,7 @@ public struct AwardCatalogue: Codable, Equatable, Sendable {
     ])
 
     public enum Problem: Equatable, Sendable {
-        case empty, badCode(String), duplicateCode(String), missingName(String), badYears(String), unknownTitle(String, String)
+        case empty, badCode(String), duplicateCode(String), missingName(String), badYears(String), unknownTitle(String, String), badThreshold(String)
     }
 
     public var problems: [Problem] {
@@ -68,6 +86,7 @@ public struct AwardCatalogue: Codable, Equatable, Sendable {
             if (try? FieldRules.code(t.code).get()) != t.code { out.append(.badCode(t.code)) }
             if !seen.insert(t.code).inserted { out.append(.duplicateCode(t.code)) }
             if t.name.trimmingCharacters(in: .whitespaces).isEmpty { out.append(.missingName(t.code)) }
+            if let raw = t.passThreshold, Fraction(parsing: raw) == nil || Fraction(parsing: raw)?.numerator == 0 { out.append(.badThreshold(t.code)) }
             for r in t.rules {
                 switch r {
                 case .consecutiveRatings(_, let y, _), .consecutiveTitles(_, let y), .initiatives(_, _, let y):

@@ -68,12 +68,12 @@ public enum EligibilityRule: Codable, Equatable, Sendable {
     case manual(String)
 }
 
-public enum RuleStatus: String, Sendable, Equatable {
+public enum RuleStatus: String, Codable, Sendable, Equatable {
     case met, notMet = "not_met", needsConfirmation = "needs_confirmation"
 }
 
 /// A rule's outcome and the data behind it (a catalogue key and its arguments).
-public struct RuleResult: Sendable, Equatable {
+public struct RuleResult: Sendable, Equatable, Codable {
     public let status: RuleStatus
     public let key: String
     public let arguments: [String]
@@ -165,6 +165,9 @@ public struct Fraction: Codable, Equatable, Sendable {
         guard parts.count == 2, let n = Int(parts[0]), let d = Int(parts[1]) else { return nil }
         self.init(n, d)
     }
+
+    /// Equal as numbers: 90 % is 9/10.
+    public static func == (a: Fraction, b: Fraction) -> Bool { a.numerator * b.denominator == b.numerator * a.denominator }
 
     /// count ≥ fraction × base.
     public func reached(_ count: Int, of base: Int) -> Bool { count * denominator >= numerator * base }

@@ -71,26 +71,7 @@ public enum XLSXWriter {
             parts.append(("xl/worksheets/sheet\(index + 1).xml", worksheetXML(sheet, layout: layouts[index], isFirst: index == 0)))
         }
 
-        // pathEncoding is spelled out so the throwing initialiser is chosen over the deprecated failable one.
-        let archive = try Archive(data: Data(), accessMode: .create, pathEncoding: nil)
-        for part in parts {
-            let content = Data(part.content.utf8)
-            try archive.addEntry(
-                with: part.path,
-                type: .file,
-                uncompressedSize: Int64(content.count),
-                modificationDate: created,
-                compressionMethod: .deflate,
-                provider: { position, size in
-                    let start = Int(position)
-                    let end = Swift.min(start + size, content.count)
-                    guard start >= 0, start < end else { return Data() }
-                    return content.subdata(in: start..<end)
-                }
-            )
-        }
-        guard let data = archive.data else { throw SpreadsheetError.corruptArchive }
-        return data
+        return try OOXMLPackage.zip(parts, created: created)
     }
 
     /// 0 → "A", 25 → "Z", 26 → "AA" (bijective base 26). Negative input gives "".

@@ -39,7 +39,8 @@ enum AwardPages {
             H.h1 { t("award.title") }
             H.p { t("award.intro") }
             H.div(.class("actions")) {
-                H.a(.class("button"), .href(AwardURL.eligibility)) { t("award.check") }
+                H.a(.class("button"), .href(NominationURL.movements)) { t("award.movements") }
+                H.a(.href(AwardURL.eligibility)) { t("award.check") }
                 H.a(.href(AwardURL.registry)) { t("award.registry") }
                 if canManage { H.a(.href(AwardURL.catalogue)) { t("award.edit") } }
             }
