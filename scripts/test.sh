@@ -103,6 +103,9 @@ if [[ $SKIP_PG != 1 ]] && { ! command -v pg_ctlcluster >/dev/null 2>&1 || [[ ! -
 extra_pkgs=()
 if [[ $SKIP_BROWSER != 1 ]]; then
     command -v curl >/dev/null 2>&1 || extra_pkgs+=(curl ca-certificates)
+    # The year-end test opens the generated DOCX in a real reader: LibreOffice to PDF, poppler to read it back.
+    command -v soffice >/dev/null 2>&1 || extra_pkgs+=(libreoffice-writer-nogui fonts-liberation)
+    command -v pdftotext >/dev/null 2>&1 || extra_pkgs+=(poppler-utils)
     if ! command -v python3 >/dev/null 2>&1; then
         extra_pkgs+=(python3 python3-venv)
     elif ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then

@@ -200,9 +200,12 @@ enum DecisionController {
     @Sendable static func certificate(req: Request) async throws -> Response {
         _ = try req.require(.viewAwards)
         guard let id = req.parameters.get("recordID", as: UUID.self), let r = try await AwardRecord.find(id, on: req.db) else { throw AppError.notFound }
-        let holder = try await AwardRegistryController.holderName(r, on: req.db)
+        var holder = try await AwardRegistryController.holderName(r, on: req.db)
         var unitName = ""
-        if let p = r.personID, let person = try await Person.find(p, on: req.db) { unitName = try await Unit.find(person.$unit.id, on: req.db)?.name ?? "" }
+        if let p = r.personID, let person = try await Person.find(p, on: req.db) {
+            holder = person.fullName
+            unitName = try await Unit.find(person.$unit.id, on: req.db)?.name ?? ""
+        }
         return DecisionPages.certificate(req.pageContext, r, holder: holder, unit: unitName, province: try await OfficialDocuments.province(on: req.db)).response()
     }
 }
@@ -233,6 +236,14 @@ enum OfficialDocuments {
         return r
     }
 
+    /// "phong trào thi đua … năm 2026" as it reads inside a sentence: the name's first letter in lower case when it
+    /// starts with "Phong trào", the year added when the name does not say it.
+    static func movementPhrase(_ m: AwardMovement) -> String {
+        var name = m.name
+        if name.hasPrefix("Phong trào") { name = "p" + name.dropFirst() }
+        return name.contains(String(m.year)) ? name : name + " năm " + String(m.year)
+    }
+
     static func subjectWord(_ n: [AwardNominee]) -> String {
         let kinds = Set(n.map(\.subjectRaw))
         if kinds == [AwardSubject.individual.rawValue] { return "cá nhân" }
@@ -247,13 +258,19 @@ enum OfficialDocuments {
             .heading("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH " + province.name.uppercased(), centred: true),
             .paragraph("Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"),
         ]
-        if let basis = award?.legalBasis, !basis.isEmpty { body.append(.paragraph("Căn cứ " + basis + ";")) }
-        body.append(.paragraph("Căn cứ Quyết định số " + m.decisionNumber + (movementDay.map { " ngày " + $0.vietnamese } ?? "") + " về việc phát động " + m.name + ";"))
+        // The award's own basis (a decree and article), unless it only repeats the Law; the catalogue's "to verify"
+        // marks are the office's notes, not the decision's text.
+        if let basis = award?.legalBasis.replacingOccurrences(of: " — cần đối chiếu", with: "").trimmingCharacters(in: .whitespaces), !basis.isEmpty,
+            !basis.lowercased().hasPrefix("luật thi đua, khen thưởng")
+        {
+            body.append(.paragraph("Căn cứ " + basis + ";"))
+        }
+        body.append(.paragraph("Căn cứ Quyết định số " + m.decisionNumber + (movementDay.map { " ngày " + $0.vietnamese } ?? "") + " về việc phát động " + movementPhrase(m) + ";"))
         if let s = sessionDay { body.append(.paragraph("Căn cứ kết quả bỏ phiếu của Hội đồng Thi đua - Khen thưởng tỉnh tại phiên họp ngày " + s.vietnamese + ";")) }
         body.append(.paragraph("Theo đề nghị của Giám đốc Sở Nội vụ."))
         body.append(.heading("QUYẾT ĐỊNH:", centred: true))
         body.append(.paragraph("Điều 1. Tặng " + d.awardName + " cho " + String(l.nominees.count) + " " + subjectWord(l.nominees)
-                               + " đã có thành tích xuất sắc trong " + m.name + " năm " + String(m.year) + " (có danh sách kèm theo)."))
+                               + " đã có thành tích xuất sắc trong " + movementPhrase(m) + " (có danh sách kèm theo)."))
         body.append(.table(header: ["STT", "Tập thể, cá nhân", "Đơn vị", "Thành tích"], rows: l.nominees.enumerated().map { i, x in
             [String(i + 1), x.holderName, l.units[x.$nomination.id] ?? "", String(x.achievements.prefix(300))]
         }))
@@ -270,7 +287,7 @@ enum OfficialDocuments {
         let day = CivilDate(parsing: s.heldOn)
         let present = l.members.filter(\.present)
         var body: [OfficialDocument.Block] = [
-            .paragraph("Hôm nay, ngày " + (day?.vietnamese ?? s.heldOn) + (s.place.isEmpty ? "" : ", tại " + s.place) + ", Hội đồng Thi đua - Khen thưởng tỉnh họp xét khen thưởng " + l.movement.name + " năm " + String(l.movement.year) + "."),
+            .paragraph("Hôm nay, ngày " + (day?.vietnamese ?? s.heldOn) + (s.place.isEmpty ? "" : ", tại " + s.place) + ", Hội đồng Thi đua - Khen thưởng tỉnh họp xét khen thưởng " + movementPhrase(l.movement) + "."),
             .heading("I. THÀNH PHẦN", centred: false),
             .paragraph("Chủ trì: " + s.chair + ". Thư ký: " + s.secretary + "."),
             .paragraph("Tổng số thành viên Hội đồng: " + String(l.members.count) + "; có mặt: " + String(present.count) + " (" + present.map(\.name).joined(separator: ", ") + "); vắng mặt: " + String(l.members.count - present.count) + "."),
@@ -296,7 +313,7 @@ enum OfficialDocuments {
         body.append(.paragraph("Biên bản được lập từ kết quả kiểm phiếu; các thành viên dự họp thống nhất thông qua."))
         return OfficialDocument(
             parentBody: province.people, issuer: "HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG", number: nil, symbol: "BB-HĐTĐKT", place: province.name, date: day,
-            draftYear: l.movement.year, kind: "BIÊN BẢN", subject: "Họp xét khen thưởng " + l.movement.name, body: body, recipients: ["Thành viên Hội đồng", "Lưu: VT, SNV"],
+            draftYear: l.movement.year, kind: "BIÊN BẢN", subject: "Họp xét khen thưởng " + movementPhrase(l.movement), body: body, recipients: ["Thành viên Hội đồng", "Lưu: VT, SNV"],
             signerTitle: "CHỦ TỊCH HỘI ĐỒNG", signerName: s.chair)
     }
 }

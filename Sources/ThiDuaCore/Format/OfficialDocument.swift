@@ -149,7 +149,9 @@ public struct OfficialDocument: Sendable, Equatable {
             case .heading(let s, let centred): x += Self.para(Self.run(s, bold: true), align: centred ? "center" : "both", indent: !centred, before: 120)
             case .table(let header, let rows):
                 let n = max(1, header.count)
-                let widths = (0..<n).map { i in i == 0 ? textWidth / (n * 3) : (textWidth - textWidth / (n * 3)) / max(1, n - 1) }
+                // A narrow first column (the row number, "STT": at least 15 mm), the others sharing the rest.
+                let first = max(Self.mm(15), textWidth / (n * 3))
+                let widths = (0..<n).map { i in i == 0 ? first : (textWidth - first) / max(1, n - 1) }
                 let cells = [header.map { Self.para(Self.run($0, size: 13, bold: true), align: "center", after: 0) }]
                     + rows.map { r in r.map { Self.para(Self.run($0, size: 13), align: "left", after: 0) } }
                 x += Self.table(widths: n == 1 ? [textWidth] : widths, rows: cells, borders: true)
