@@ -275,6 +275,14 @@ func routes(_ app: Application) throws {
     app.get("awards", "decisions", ":decisionID", "decision.docx", use: DecisionController.docx).access(.action(.viewAwards))
     app.post("awards", "decisions", ":decisionID", "sign", use: DecisionController.sign).access(.action(.manageAwards))
     app.post("awards", "decisions", ":decisionID", "publish", use: DecisionController.publish).access(.action(.manageAwards))
+    app.get("awards", "movements", ":movementID", "scores", use: EmulationController.scoresPage).access(.action(.viewAwards))
+    app.post("awards", "movements", ":movementID", "scores", use: EmulationController.enter).access(.action(.manageAwards))
+    app.post("awards", "movements", ":movementID", "deductions", use: EmulationController.deduct).access(.action(.manageAwards))
+    app.get("awards", "movements", ":movementID", "scheme", use: EmulationController.schemeForm).access(.action(.manageAwards))
+    app.post("awards", "movements", ":movementID", "scheme", use: EmulationController.saveScheme).access(.action(.manageAwards))
+    app.post("awards", "movements", ":movementID", "registrations", use: EmulationController.register).access(.action(.nominateAwards))
+    app.post("awards", "movements", ":movementID", "pledges", use: EmulationController.pledge).access(.action(.manageAwards))
+    app.get("awards", "movements", ":movementID", "review", use: EmulationController.review).access(.action(.viewAwards))
     app.get("honours", use: NominationController.honours).access(.publicAccess)
 
     // The JSON API of one-stop systems: bearer tokens with scopes (not sessions), JSON errors

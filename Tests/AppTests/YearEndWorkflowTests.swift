@@ -291,6 +291,90 @@ import ZIPFoundation
         }
     }
 
+    /// Registrations and pledges at the start of the year; scoring by the movement's criteria ranked per block with the
+    /// source of every number; deductions need a reference; the review reports on screen and as DOCX.
+    @Test func registrationsScoringAndReviews() async throws {
+        try await withApp { app in
+            let w = try await Self.world(app)
+            let t = Self.today(app)
+            let year = t.year
+            let block = EmulationBlock(year: year, code: "KSO", name: "Khối các sở")
+            try await block.create(on: app.db)
+            let bid = try block.requireID()
+            for u in [w.f.snv, w.f.stc] { try await BlockMember(blockID: bid, unitID: u).create(on: app.db) }
+
+            // The head registers Lan and the department; twice is refused; a person of another unit too.
+            let reg = try await app.post(EmulationURL.registrations(w.movement), as: w.head, form: [
+                "unit": w.f.snv.uuidString, "award": "CSTDCS", "holder": "cb-lan", "targets": "1 sáng kiến cấp cơ sở; 100% hồ sơ đúng hạn",
+            ])
+            #expect(reg.status == .seeOther)
+            #expect(try await app.post(EmulationURL.registrations(w.movement), as: w.head, form: [
+                "unit": w.f.snv.uuidString, "award": "CSTDCS", "holder": "CB-LAN", "targets": "lần nữa",
+            ]).status == .unprocessableEntity)
+            #expect(try await app.post(EmulationURL.registrations(w.movement), as: w.head, form: [
+                "unit": w.f.snv.uuidString, "award": "TTLDXS", "holder": "", "targets": "Tập thể lao động xuất sắc",
+            ]).status == .seeOther)
+            #expect(try await app.post(EmulationURL.registrations(w.movement), as: w.head, form: ["unit": w.f.stc.uuidString, "award": "GK", "holder": "", "targets": "x"])
+                .status == .forbidden)
+            // The block's pledge (the office records it), once.
+            #expect(try await app.post(EmulationURL.pledges(w.movement), as: w.office, form: ["block": bid.uuidString, "signed_on": t.iso, "content": "Giao ước 100% TTHC trực tuyến"])
+                .status == .seeOther)
+            #expect(try await app.post(EmulationURL.pledges(w.movement), as: w.office, form: ["block": bid.uuidString, "signed_on": t.iso, "content": "Lần nữa"])
+                .status == .unprocessableEntity)
+            let movementPage = try await app.get(NominationURL.movement(w.movement), as: w.head).text
+            #expect(movementPage.contains("1 sáng kiến cấp cơ sở") && movementPage.contains("Giao ước 100% TTHC trực tuyến") && movementPage.contains("Sở Tài chính"))
+            // The registration is shown with the nominee at review time.
+            _ = try await app.post(NominationURL.nominations(w.movement), as: w.head, form: ["unit": w.f.snv.uuidString])
+            let nid = try #require(try await AwardNomination.query(on: app.db).first()?.requireID())
+            _ = try await app.post(NominationURL.nominees(nid), as: w.head, form: ["award": "CSTDCS", "holder": "CB-LAN", "achievements": "Sáng kiến số hóa", "override_reason": "x"])
+            #expect(try await app.get(NominationURL.nomination(nid), as: w.head).text.contains("Đã đăng ký thi đua: 1 sáng kiến cấp cơ sở"))
+
+            // Scoring: entered points for the manual criterion (bounded), a deduction (reference required).
+            #expect(try await app.post(EmulationURL.scores(w.movement), as: w.office, form: ["unit": w.f.snv.uuidString, "criterion": "PT", "points": "11"])
+                .status == .unprocessableEntity)
+            #expect(try await app.post(EmulationURL.scores(w.movement), as: w.office, form: ["unit": w.f.snv.uuidString, "criterion": "PAR", "points": "5"])
+                .status == .unprocessableEntity)  // a data criterion cannot be typed in
+            #expect(try await app.post(EmulationURL.scores(w.movement), as: w.office, form: ["unit": w.f.snv.uuidString, "criterion": "PT", "points": "8,5"])
+                .status == .seeOther)
+            #expect(try await app.post(EmulationURL.scores(w.movement), as: w.office, form: ["unit": w.f.snv.uuidString, "criterion": "PT", "points": "9"])
+                .status == .seeOther)  // replaces
+            #expect(try await app.post(EmulationURL.scores(w.movement), as: w.office, form: ["unit": w.f.stc.uuidString, "criterion": "PT", "points": "7"]).status == .seeOther)
+            let noRef = try await app.post(EmulationURL.deductions(w.movement), as: w.office, form: ["unit": w.f.snv.uuidString, "points": "2", "note": "Chậm báo cáo"])
+            #expect(noRef.status == .unprocessableEntity)
+            #expect(try await app.post(EmulationURL.deductions(w.movement), as: w.office, form: [
+                "unit": w.f.snv.uuidString, "points": "2,5", "note": "Chậm báo cáo", "reference": "KL 12/KL-TTr",
+            ]).status == .seeOther)
+            #expect(try await app.post(EmulationURL.scores(w.movement), as: w.head, form: ["unit": w.f.snv.uuidString, "criterion": "PT", "points": "10"]).status == .forbidden)
+            let m = try #require(try await AwardMovement.find(w.movement, on: app.db))
+            let units = try await Unit.query(on: app.db).filter(\.$id ~~ [w.f.snv, w.f.stc]).all()
+            let rows = try await EmulationController.scores(m, units: units, app: app, on: app.db)
+            let snv = try #require(rows.first { $0.unit.id == w.f.snv })
+            #expect(snv.score.lines.first { $0.code == "PT" }?.points == Points(9))
+            #expect(snv.score.deducted == Points(e4: 25_000) && snv.score.total == Points(e4: 65_000))
+            #expect(rows.first?.unit.id == w.f.stc)  // 7 > 6.5
+            let page = try await app.get(EmulationURL.scores(w.movement) + "?block=" + bid.uuidString, as: w.head).text
+            #expect(page.contains("Sở Nội vụ chấm") && page.contains("chưa công bố Chỉ số CCHC") && page.contains("KL 12/KL-TTr") && page.contains("6,5"))
+            #expect(try await AuditRecord.query(on: app.db).filter(\.$entityType == "emulation_entry").count() == 4)
+
+            // The scheme is data the office edits (checked).
+            #expect(try await app.post(EmulationURL.scheme(w.movement), as: w.office, form: ["json": "{\"criteria\": []}"]).status == .unprocessableEntity)
+            var scheme = EmulationScheme.starting
+            scheme.criteria[4].max = Points(20)
+            let json = String(decoding: try JSONEncoder().encode(scheme), as: UTF8.self)
+            #expect(try await app.post(EmulationURL.scheme(w.movement), as: w.office, form: ["json": json]).status == .seeOther)
+            #expect(try await AwardMovement.find(w.movement, on: app.db)?.scheme.total == Points(110))
+
+            // The reviews: on screen and as DOCX, with participation, results by block, awards, the PAR trend and initiatives.
+            let review = try await app.get(EmulationURL.review(w.movement) + "?kind=final", as: w.head)
+            #expect(review.status == .ok)
+            #expect(review.text.contains("Tổng kết phong trào thi đua") && review.text.contains("1 đơn vị đăng ký thi đua với 2 đăng ký danh hiệu"))
+            #expect(review.text.contains("1/1 khối, cụm ký kết giao ước thi đua") && review.text.contains("Khối các sở: 2 đơn vị; dẫn đầu: Sở Tài chính"))
+            let docx = try await app.get(EmulationURL.review(w.movement) + "?kind=midterm&format=docx", as: w.head)
+            let xml = try Self.documentXML(Data(buffer: docx.body))
+            #expect(xml.contains("BÁO CÁO") && xml.contains("Sơ kết phong trào thi đua") && xml.contains("KẾT QUẢ CHẤM ĐIỂM THI ĐUA THEO KHỐI, CỤM"))
+        }
+    }
+
     static func columns(_ table: String, on sql: any SQLDatabase) async throws -> [String] {
         struct Row: Decodable { let name: String }
         if sql.dialect.name == "sqlite" {

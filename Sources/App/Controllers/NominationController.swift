@@ -86,6 +86,7 @@ enum NominationController {
         m.objectives = objectives
         m.quotas = AwardQuota.format(quotas)
         m.commentDays = days
+        m.schemeJSON = String(decoding: try JSONEncoder.sorted.encode(EmulationScheme.starting), as: UTF8.self)
         m.createdMs = now()
         try await req.db.writing(as: user.actor) { tx, audit in
             try await m.create(on: tx)
@@ -120,8 +121,14 @@ enum NominationController {
         let ballotReady = manager ? try await CouncilController.ballotNominees(movement: id, on: req.db).count : 0
         let passedWithoutDecision = manager
             ? try await passedNominees(movement: id, on: req.db).filter { $0.decisionID == nil }.count : 0
+        var regQuery = AwardRegistration.query(on: req.db).filter(\.$movement.$id == id).with(\.$unit)
+        if let scope { regQuery = regQuery.filter(\.$unit.$id ~~ Array(scope)) }
+        let registrations = try await regQuery.sort(\.$createdMs).all()
+        let pledges = try await AwardPledge.query(on: req.db).filter(\.$movement.$id == id).with(\.$block).all()
+        let blocks = manager ? try await EmulationController.blocks(m, on: req.db) : []
         return NominationPages.movement(
             req.pageContext, m, nominations: nominations, nomineeCounts: counts, writable: writable, manager: manager, sessions: sessions,
+            registrations: registrations, pledges: pledges, blocks: blocks,
             decisions: decisions, councillors: councillors, ballotReady: ballotReady, passedWithoutDecision: passedWithoutDecision,
             catalogue: try await AwardController.catalogue(on: req.db), today: req.application.today, error: error
         ).response(status: status)
@@ -226,8 +233,10 @@ enum NominationController {
         let maySubmit = try await InitiativeController.mayActFor(n.$unit.id, user, .submitNominations, on: req.db)
         let canEdit = n.state.editable && mayEdit
         let canSubmit = n.state.editable && maySubmit
+        let registrations = try await AwardRegistration.query(on: req.db).filter(\.$movement.$id == (try m.requireID())).all()
         return NominationPages.nomination(
-            req.pageContext, n, movement: m, unitName: unit?.name ?? "", nominees: nominees, catalogue: try await AwardController.catalogue(on: req.db),
+            req.pageContext, n, movement: m, unitName: unit?.name ?? "", nominees: nominees, registrations: registrations,
+            catalogue: try await AwardController.catalogue(on: req.db),
             canEdit: canEdit, canSubmit: canSubmit, manager: await isManager(req), errors: errors.list, values: values
         ).response(status: status)
     }

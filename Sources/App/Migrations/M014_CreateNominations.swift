@@ -22,6 +22,43 @@ struct M014_CreateNominations: AsyncMigration {
             .field("comment_days", .int, .required)
             .field("comment_from", .string)
             .field("comment_until", .string)
+            .field("scheme", .string, .required)
+            .field("created_ms", .int64, .required)
+            .create()
+        // Registrations (đăng ký thi đua): a unit registers itself or its people for a title, with pledged targets.
+        try await db.schema("award_registrations")
+            .id()
+            .field("movement_id", .uuid, .required, .references("award_movements", "id"))
+            .field("unit_id", .uuid, .required, .references("units", "id"))
+            .field("award_code", .string, .required)
+            .field("subject", .string, .required)
+            .field("person_id", .uuid, .references("people", "id"))
+            .field("holder_unit_id", .uuid, .references("units", "id"))
+            .field("holder_name", .string, .required)
+            .field("targets", .string, .required)
+            .field("created_ms", .int64, .required)
+            .create()
+        // Pledges (giao ước thi đua) signed by an emulation block.
+        try await db.schema("award_pledges")
+            .id()
+            .field("movement_id", .uuid, .required, .references("award_movements", "id"))
+            .field("block_id", .uuid, .required, .references("emulation_blocks", "id"))
+            .field("signed_on", .string, .required)
+            .field("content", .string, .required)
+            .field("signatories", .string, .required)
+            .field("created_ms", .int64, .required)
+            .unique(on: "movement_id", "block_id")
+            .create()
+        // Entered emulation points (per unit and criterion, one each) and deductions (many, each with its reference).
+        try await db.schema("emulation_entries")
+            .id()
+            .field("movement_id", .uuid, .required, .references("award_movements", "id"))
+            .field("unit_id", .uuid, .required, .references("units", "id"))
+            .field("kind", .string, .required)
+            .field("criterion", .string, .required)
+            .field("points", .string, .required)
+            .field("note", .string, .required)
+            .field("reference", .string)
             .field("created_ms", .int64, .required)
             .create()
         try await db.schema("award_nominations")
@@ -111,11 +148,13 @@ struct M014_CreateNominations: AsyncMigration {
         if let sql = db as? any SQLDatabase {
             try await sql.raw("CREATE INDEX award_nominations_movement ON award_nominations (movement_id, unit_id)").run()
             try await sql.raw("CREATE INDEX award_nominees_nomination ON award_nominees (nomination_id)").run()
+            try await sql.raw("CREATE INDEX award_registrations_movement ON award_registrations (movement_id, unit_id)").run()
+            try await sql.raw("CREATE INDEX emulation_entries_movement ON emulation_entries (movement_id, unit_id)").run()
         }
     }
 
     func revert(on db: any Database) async throws {
-        for t in ["council_tallies", "council_recusals", "council_members", "council_sessions", "award_nominees", "award_decisions", "award_nominations",
+        for t in ["emulation_entries", "award_pledges", "award_registrations", "council_tallies", "council_recusals", "council_members", "council_sessions", "award_nominees", "award_decisions", "award_nominations",
                   "award_movements"] {
             try await db.schema(t).delete()
         }

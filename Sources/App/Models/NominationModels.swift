@@ -22,17 +22,20 @@ final class AwardMovement: Model, Auditable, @unchecked Sendable {
     @Field(key: "comment_days") var commentDays: Int
     @OptionalField(key: "comment_from") var commentFrom: String?
     @OptionalField(key: "comment_until") var commentUntil: String?
+    /// The emulation scoring scheme (`EmulationScheme` as JSON).
+    @Field(key: "scheme") var schemeJSON: String
     @Field(key: "created_ms") var createdMs: Int64
 
     init() {}
 
     var quotaTable: [String: Int] { AwardQuota.parse(quotas) ?? [:] }
+    var scheme: EmulationScheme { (try? JSONDecoder().decode(EmulationScheme.self, from: Data(schemeJSON.utf8))) ?? .starting }
 
     var auditSnapshot: any Encodable {
         [
             "name": name, "kind": kind, "year": String(year), "decision_number": decisionNumber, "decision_date": decisionDate, "starts": starts,
             "ends": ends, "objectives": objectives, "quotas": quotas, "comment_days": String(commentDays), "comment_from": commentFrom ?? "",
-            "comment_until": commentUntil ?? "",
+            "comment_until": commentUntil ?? "", "scheme": schemeJSON,
         ]
     }
 }
@@ -235,5 +238,79 @@ final class AwardDecision: Model, Auditable, @unchecked Sendable {
             "movement": $movement.id.uuidString, "award": awardCode, "number": number ?? "", "signed_on": signedOn ?? "", "signer": signer ?? "",
             "state": state, "quota_override": quotaOverride ?? "",
         ]
+    }
+}
+
+/// A unit's registration (đăng ký thi đua) of itself or one of its people for a title, with the targets pledged.
+final class AwardRegistration: Model, Auditable, @unchecked Sendable {
+    static let schema = "award_registrations"
+    static let auditType = "award_registration"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "movement_id") var movement: AwardMovement
+    @Parent(key: "unit_id") var unit: Unit
+    @Field(key: "award_code") var awardCode: String
+    @Field(key: "subject") var subjectRaw: String
+    @OptionalField(key: "person_id") var personID: UUID?
+    @OptionalField(key: "holder_unit_id") var holderUnitID: UUID?
+    @Field(key: "holder_name") var holderName: String
+    @Field(key: "targets") var targets: String
+    @Field(key: "created_ms") var createdMs: Int64
+
+    init() {}
+
+    var auditSnapshot: any Encodable {
+        [
+            "movement": $movement.id.uuidString, "unit": $unit.id.uuidString, "award": awardCode, "subject": subjectRaw,
+            "person": personID?.uuidString ?? "", "holder_unit": holderUnitID?.uuidString ?? "", "holder": holderName, "targets": targets,
+        ]
+    }
+}
+
+/// A block's pledge (giao ước thi đua) for a movement: signed on a day by the block's units.
+final class AwardPledge: Model, Auditable, @unchecked Sendable {
+    static let schema = "award_pledges"
+    static let auditType = "award_pledge"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "movement_id") var movement: AwardMovement
+    @Parent(key: "block_id") var block: EmulationBlock
+    @Field(key: "signed_on") var signedOn: String
+    @Field(key: "content") var content: String
+    /// The names of the units that signed, as they were then (one per line).
+    @Field(key: "signatories") var signatories: String
+    @Field(key: "created_ms") var createdMs: Int64
+
+    init() {}
+
+    var auditSnapshot: any Encodable {
+        ["movement": $movement.id.uuidString, "block": $block.id.uuidString, "signed_on": signedOn, "content": content, "signatories": signatories]
+    }
+}
+
+/// Entered emulation points of a unit for a criterion ("score", one per criterion) or a deduction with its reference.
+final class EmulationEntry: Model, Auditable, @unchecked Sendable {
+    static let schema = "emulation_entries"
+    static let auditType = "emulation_entry"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "movement_id") var movement: AwardMovement
+    @Parent(key: "unit_id") var unit: Unit
+    /// "score" or "deduction".
+    @Field(key: "kind") var kind: String
+    @Field(key: "criterion") var criterion: String
+    /// Exact decimal, as `Points.plain(places: 2)`.
+    @Field(key: "points") var points: String
+    @Field(key: "note") var note: String
+    @OptionalField(key: "reference") var reference: String?
+    @Field(key: "created_ms") var createdMs: Int64
+
+    init() {}
+
+    var value: Points { Points(parsing: points) ?? .zero }
+
+    var auditSnapshot: any Encodable {
+        ["movement": $movement.id.uuidString, "unit": $unit.id.uuidString, "kind": kind, "criterion": criterion, "points": points, "note": note,
+         "reference": reference ?? ""]
     }
 }

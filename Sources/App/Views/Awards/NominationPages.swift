@@ -69,7 +69,7 @@ enum NominationPages {
 
     static func movement(
         _ ctx: PageContext, _ m: AwardMovement, nominations: [AwardNomination], nomineeCounts: [UUID: Int], writable: [Unit], manager: Bool,
-        sessions: [CouncilSession], decisions: [AwardDecision], councillors: [User], ballotReady: Int, passedWithoutDecision: Int,
+        sessions: [CouncilSession], registrations: [AwardRegistration], pledges: [AwardPledge], blocks: [EmulationBlock], decisions: [AwardDecision], councillors: [User], ballotReady: Int, passedWithoutDecision: Int,
         catalogue: AwardCatalogue, today: CivilDate, error: String?
     ) -> HTMLNode {
         let t = ctx.t
@@ -89,6 +89,63 @@ enum NominationPages {
                     f.vietnamese + " – " + (m.commentUntil.flatMap(CivilDate.init(parsing:))?.vietnamese ?? "") } ?? t("movement.commentNotYet")),
             ])
             if !m.objectives.isEmpty { H.p { m.objectives } }
+            H.p(.class("actions")) {
+                H.a(.class("button"), .href(EmulationURL.scores(id))) { t("emulation.title") }
+                H.a(.href(EmulationURL.review(id) + "?kind=midterm")) { t("review.midterm") }
+                H.a(.href(EmulationURL.review(id) + "?kind=final")) { t("review.final") }
+            }
+
+            H.h2 { t("registration.title") }
+            if registrations.isEmpty { H.p { t("registration.none") } } else {
+                H.div(.class("table-wrap")) {
+                    H.table {
+                        H.caption { t("registration.title") }
+                        H.thead { H.tr { th(t("column.unit")); th(t("nomination.holder")); th(t("award.type")); th(t("registration.targets")) } }
+                        H.tbody {
+                            for r in registrations {
+                                H.tr {
+                                    H.td { r.unit.name }
+                                    H.th(.attr("scope", "row")) { r.holderName }
+                                    H.td { awardName(catalogue, r.awardCode) }
+                                    H.td { r.targets }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if !writable.isEmpty {
+                H.form(.method("post"), .action(EmulationURL.registrations(id)), .class("card")) {
+                    Layout.csrfField(ctx)
+                    H.h3 { t("registration.new") }
+                    Components.selectField(t("column.unit"), name: "unit", options: writable.map { ($0.id!.uuidString, $0.name) }, selected: nil, required: true)
+                    Components.selectField(t("award.type"), name: "award",
+                                           options: catalogue.types.map { ($0.code, $0.name + " — " + t("award.subject." + $0.subject.rawValue)) }, selected: nil, required: true)
+                    Components.textField(t("nomination.holder"), name: "holder", value: nil, hint: t("registration.holderHint"))
+                    Components.textArea("targets", t("registration.targets"), value: "", errors: [], rows: 3, hint: t("registration.targetsHint"))
+                    H.div(.class("actions")) { H.button(.type("submit")) { t("registration.register") } }
+                }
+            }
+
+            H.h2 { t("pledge.title") }
+            if pledges.isEmpty { H.p { t("pledge.none") } }
+            for p in pledges {
+                H.section(.class("card")) {
+                    H.h3 { p.block.name + " — " + (CivilDate(parsing: p.signedOn)?.vietnamese ?? p.signedOn) }
+                    H.p { p.content }
+                    H.p(.class("hint")) { t("pledge.signedBy", p.signatories.split(whereSeparator: \.isNewline).joined(separator: ", ")) }
+                }
+            }
+            if manager && !blocks.isEmpty {
+                H.form(.method("post"), .action(EmulationURL.pledges(id)), .class("card")) {
+                    Layout.csrfField(ctx)
+                    H.h3 { t("pledge.new") }
+                    Components.selectField(t("emulation.block"), name: "block", options: blocks.map { ($0.id!.uuidString, $0.name) }, selected: nil, required: true)
+                    Components.textField(t("pledge.signedOn"), name: "signed_on", value: today.iso, required: true, type: "date")
+                    Components.textArea("content", t("pledge.content"), value: "", errors: [], rows: 4)
+                    H.div(.class("actions")) { H.button(.type("submit")) { t("form.save") } }
+                }
+            }
 
             H.h2 { t("nomination.title") }
             if nominations.isEmpty { H.p { t("nomination.none") } } else {
@@ -201,7 +258,8 @@ enum NominationPages {
     // MARK: A dossier
 
     static func nomination(
-        _ ctx: PageContext, _ n: AwardNomination, movement m: AwardMovement, unitName: String, nominees: [AwardNominee], catalogue: AwardCatalogue,
+        _ ctx: PageContext, _ n: AwardNomination, movement m: AwardMovement, unitName: String, nominees: [AwardNominee], registrations: [AwardRegistration],
+        catalogue: AwardCatalogue,
         canEdit: Bool, canSubmit: Bool, manager: Bool, errors: [Components.FieldError], values: [String: String]
     ) -> HTMLNode {
         let t = ctx.t
@@ -228,6 +286,14 @@ enum NominationPages {
                         if let r = x.result { " · " + t("nomination.result." + r) + (x.yesVotes.map { " (" + t("nomination.yes", String($0)) + ")" } ?? "") }
                     }
                     H.p { x.achievements }
+                    // The registration at the start of the year, shown at review time.
+                    if let r = registrations.first(where: { r in
+                        r.awardCode == x.awardCode && ((x.personID != nil && r.personID == x.personID) || (x.unitID != nil && r.holderUnitID == x.unitID))
+                    }) {
+                        H.p { H.span(.class("badge ok")) { t("registration.registered", r.targets) } }
+                    } else if x.personID != nil || x.unitID != nil {
+                        H.p { H.span(.class("badge")) { t("registration.notRegistered") } }
+                    }
                     if let o = x.overrideReason { H.p { H.strong { t("nomination.override") + ": " }; o } }
                     let rules = catalogue.types.first { $0.code == x.awardCode }?.rules ?? []
                     H.div(.class("table-wrap")) {
