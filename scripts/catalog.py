@@ -1031,7 +1031,11 @@ S.update({
 "decision.signHint": ("Ghi một lần khi quyết định đã được ký; các khen thưởng được ghi vào sổ khen thưởng.", "Recorded once, when signed; the awards go into the registry."),
 "decision.record": ("Ghi nhận", "Record"), "decision.publish": ("Công khai quyết định", "Publish the decision"),
 "decision.publishHint": ("Quyết định và danh sách được đăng trên trang Công khai khen thưởng.", "The decision and its list appear on the public honours page."),
-"decision.publishIt": ("Công khai", "Publish"),
+"decision.publishIt": ("Công khai", "Publish"), "decision.state.revoked": ("Đã thu hồi", "Revoked"),
+"decision.revoke": ("Thu hồi quyết định", "Revoke the decision"),
+"decision.revokeHint": ("Thu hồi toàn bộ khen thưởng của quyết định (khai man hồ sơ, xét duyệt sai quy định, không đủ tiêu chuẩn phát hiện sau). Sổ khen thưởng giữ lại các bản ghi, đánh dấu đã thu hồi.", "Revokes every award of the decision (a false dossier, an unlawful approval, criteria later found unmet). The registry keeps the records, marked revoked."),
+"decision.revokeIt": ("Thu hồi", "Revoke"),
+"decision.revokedNotice": ("Quyết định đã bị thu hồi ngày {0} theo quyết định {1}: {2}", "Revoked on {0} by decision {1}: {2}"),
 "honours.title": ("Công khai khen thưởng", "Public honours"),
 "honours.intro": ("Danh sách đề nghị khen thưởng đang lấy ý kiến nhân dân, và các quyết định khen thưởng đã ban hành của phong trào thi đua cải cách hành chính.", "Candidates open for public comment, and the award decisions issued in the administrative-reform emulation movement."),
 "honours.candidates": ("Đang lấy ý kiến", "Open for comment"), "honours.noCandidates": ("Hiện không có danh sách nào đang lấy ý kiến.", "No candidates are open for comment."),
@@ -1046,7 +1050,7 @@ S.update({
 
 # Issue 8: registrations, pledges, emulation scoring, reviews
 S.update({
-"emulation.title": ("Chấm điểm thi đua", "Emulation scoring"),
+"emulation.title": ("Chấm điểm thi đua", "Emulation scoring"), "emulation.max": ("tối đa {0} điểm", "at most {0} points"),
 "emulation.intro": ("Điểm theo tiêu chí của phong trào (tổng {0} điểm): có tiêu chí Sở Nội vụ chấm, có tiêu chí lấy từ dữ liệu (Chỉ số CCHC, nhiệm vụ đúng hạn, mức độ hài lòng, hồ sơ TTHC, sáng kiến); trừ điểm khi có kết luận thanh tra, kiểm tra. Dưới mỗi số là nguồn của số đó.", "Points by the movement's criteria ({0} in all): some entered by the reform office, some from data (PAR Index, tasks on time, satisfaction, dossiers, initiatives); deductions for inspection findings. Under every number: where it came from."),
 "emulation.editScheme": ("Sửa tiêu chí, thang điểm", "Edit the criteria"),
 "emulation.noBlocks": ("Chưa có khối, cụm thi đua của năm {0}.", "No emulation blocks for {0}."),

@@ -275,6 +275,7 @@ func routes(_ app: Application) throws {
     app.get("awards", "decisions", ":decisionID", "decision.docx", use: DecisionController.docx).access(.action(.viewAwards))
     app.post("awards", "decisions", ":decisionID", "sign", use: DecisionController.sign).access(.action(.manageAwards))
     app.post("awards", "decisions", ":decisionID", "publish", use: DecisionController.publish).access(.action(.manageAwards))
+    app.post("awards", "decisions", ":decisionID", "revoke", use: DecisionController.revoke).access(.action(.manageAwards))
     app.get("awards", "movements", ":movementID", "scores", use: EmulationController.scoresPage).access(.action(.viewAwards))
     app.post("awards", "movements", ":movementID", "scores", use: EmulationController.enter).access(.action(.manageAwards))
     app.post("awards", "movements", ":movementID", "deductions", use: EmulationController.deduct).access(.action(.manageAwards))

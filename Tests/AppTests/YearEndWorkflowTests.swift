@@ -253,8 +253,24 @@ import ZIPFoundation
             #expect(registry.contains("Bằng khen của Chủ tịch UBND tỉnh") && registry.contains("1234"))
             let certificate = try await app.get(DecisionURL.certificate(try records[0].requireID()), as: w.office)
             #expect(certificate.status == .ok && certificate.text.contains("Nguyễn Thị Lan"))
+            // The decision is revoked as a whole (criteria later found unmet): a reason and the revoking decision are
+            // needed, not before the award; the record stays, marked; twice is refused.
+            let unreasoned = try await app.post(DecisionURL.revoke(did), as: w.office, form: ["ground": "criteria_unmet", "decision_number": "", "revoked_on": t.iso, "reason": ""])
+            #expect(unreasoned.status == .unprocessableEntity && unreasoned.text.contains("Hãy ghi lý do thu hồi"))
+            let beforeAward = try await app.post(DecisionURL.revoke(did), as: w.office, form: [
+                "ground": "criteria_unmet", "decision_number": "77/QĐ-UBND", "revoked_on": t.adding(days: -1).iso, "reason": "Sáng kiến không được công nhận",
+            ])
+            #expect(beforeAward.status == .unprocessableEntity)
+            let revokeForm = ["ground": "criteria_unmet", "decision_number": "77/QĐ-UBND", "revoked_on": t.iso, "reason": "Sáng kiến không được công nhận",
+                              "recovery": "Thu hồi bằng khen và 1.490.000 đồng"]
+            #expect(try await app.post(DecisionURL.revoke(did), as: w.office, form: revokeForm).status == .seeOther)
+            let revoked = try #require(try await AwardRecord.find(try records[0].requireID(), on: app.db))
+            #expect(revoked.revokedOn == t.iso && revoked.revokedByDecision == "77/QĐ-UBND" && revoked.recovery == "Thu hồi bằng khen và 1.490.000 đồng")
+            let again = try await app.post(DecisionURL.revoke(did), as: w.office, form: revokeForm)
+            #expect(again.status == .unprocessableEntity && again.text.contains("đã bị thu hồi"))
+            #expect(try await app.get(DecisionURL.decision(did), as: w.office).text.contains("Quyết định đã bị thu hồi"))
             // Every change to votes' results and decisions is in the trail.
-            #expect(try await AuditRecord.query(on: app.db).filter(\.$entityType == "award_decision").count() == 3)
+            #expect(try await AuditRecord.query(on: app.db).filter(\.$entityType == "award_decision").count() == 4)
             #expect(try await AuditRecord.query(on: app.db).filter(\.$entityType == "council_result").count() == 1)
         }
     }

@@ -177,6 +177,14 @@ def test_the_whole_year_end(browser: Browser) -> None:
     click_and_wait(office, office.locator("main a", has_text="In"))
     assert holder in main_text(office)
 
+    # The movement's scoring (ranked per block, each number with its source) and its reviews, on screen and as DOCX.
+    goto(office, movement)
+    click_and_wait(office, office.locator("main a", has_text="Chấm điểm thi đua"))
+    goto(office, movement.split("?")[0] + "/review?kind=midterm")
+    assert "Sơ kết phong trào thi đua" in main_text(office) and "KẾT QUẢ CHẤM ĐIỂM THI ĐUA THEO KHỐI, CỤM" in main_text(office)
+    review = docx_text(download(office, "Tải báo cáo"))
+    assert "BÁO CÁO" in review and "CÔNG TÁC KHEN THƯỞNG" in review
+
     # The registry shows the award; the public page the decision.
     goto(office, f"/awards/registry?person={code}")
     assert "Bằng khen của Chủ tịch UBND tỉnh" in main_text(office) and f"9{tag[:3]}" in main_text(office)

@@ -33,6 +33,8 @@ struct DemoCommand: AsyncCommand {
         context.console.info("Đã nạp \(initiatives) sáng kiến: đợt năm \(app.today.year - 1) đã quyết định (có đơn vị nhân rộng), đợt năm \(app.today.year) đang nhận hồ sơ")
         let awards = try await DemoAwardLoader.load(on: db, today: app.today)
         context.console.info("Đã nạp \(awards) khen thưởng những năm trước vào sổ theo dõi khen thưởng")
+        try await DemoMovementLoader.load(on: db, today: app.today)
+        context.console.info("Đã nạp phong trào thi đua năm \(app.today.year): đăng ký, giao ước, điểm thi đua, một hồ sơ đề nghị khen thưởng đã gửi")
         guard !signature.noPasswords else { return }
         let accounts: [(String, String, Role, String)] = [
             ("admin", "Quản trị hệ thống", .systemAdmin, "UBND"),

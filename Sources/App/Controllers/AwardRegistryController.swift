@@ -67,38 +67,15 @@ enum AwardRegistryController {
     @Sendable static func revoke(req: Request) async throws -> Response {
         let user = try await SurveyAdminController.requireProvince(req, .manageAwards)
         guard let id = req.parameters.get("recordID", as: UUID.self), let r = try await AwardRecord.find(id, on: req.db) else { throw AppError.notFound }
-        let t = req.t
-        func f(_ k: String, _ max: Int = 1_000) -> String { String(((try? req.content.get(String.self, at: k)) ?? "").prefix(max)) }
-        var errors: [String] = []
-        if r.revokedOn != nil { errors.append(t("award.error.revokedTwice")) }
-        let ground = RevocationGround(rawValue: f("ground", 40))
-        if ground == nil { errors.append(t("award.error.ground")) }
-        let number = try? FieldRules.name(f("decision_number", 100), max: 100).get()
-        if number == nil { errors.append(t("award.error.revokeNumber")) }
-        let day = CivilDate(parsing: f("revoked_on", 20).trimmingCharacters(in: .whitespaces))
-        if day == nil { errors.append(t("award.error.revokeDate")) }
-        if let d = day, let given = CivilDate(parsing: r.decisionDate), d < given { errors.append(t("award.error.revokeBefore")) }
-        let reason: String
-        switch FieldRules.text(f("reason", 2_000), max: 2_000) {
-        case .success(let v) where !v.isEmpty: reason = v
-        case .success: reason = ""; errors.append(t("award.error.reason"))
-        case .failure(let p): reason = ""; errors.append(t.problem(p.key, p.argument))
-        }
-        let recovery = (try? FieldRules.optionalText(f("recovery", 500), max: 500).get()) ?? nil
-        guard errors.isEmpty, let ground, let number, let day else {
+        var (form, errors) = Revocation.read(req, givenOn: CivilDate(parsing: r.decisionDate))
+        if r.revokedOn != nil { errors.insert(req.t("award.error.revokedTwice"), at: 0) }
+        guard errors.isEmpty, let form else {
             return try await registryPage(req, record: r, errors: errors)
         }
         try await req.db.writing(as: user.actor) { tx, audit in
             // Re-read under the write lock: two people revoking at once must not both succeed.
             guard let fresh = try await AwardRecord.find(id, on: tx), fresh.revokedOn == nil else { throw AppError.conflict }
-            let before = fresh.auditSnapshot
-            fresh.revokedOn = day.iso
-            fresh.revokedGround = ground.rawValue
-            fresh.revokedByDecision = number
-            fresh.revokedReason = reason
-            fresh.recovery = recovery
-            try await fresh.update(on: tx)
-            audit.updated(fresh, before: before)
+            try await form.apply(to: fresh, on: tx, audit: audit)
         }
         return req.redirect(to: AwardURL.registry + (try await holderQuery(r, on: req.db)) + "&ok=saved")
     }
@@ -125,5 +102,49 @@ enum AwardRegistryController {
     static func registryPage(_ req: Request, record: AwardRecord, errors: [String], status: HTTPStatus = .unprocessableEntity) async throws -> Response {
         AwardPages.revokeForm(req.pageContext, record: record, holder: try await holderName(record, on: req.db), back: AwardURL.registry + (try await holderQuery(record, on: req.db)),
                               errors: errors).response(status: status)
+    }
+}
+
+/// A revocation as the form gives it: the ground, the revoking decision (number, date not before the award), the
+/// reason and what is recovered. One reading for an award and for a whole decision.
+struct Revocation: Sendable {
+    let ground: RevocationGround
+    let number: String
+    let day: CivilDate
+    let reason: String
+    let recovery: String?
+
+    static func read(_ req: Request, givenOn: CivilDate?) -> (Revocation?, [String]) {
+        let t = req.t
+        func f(_ k: String, _ max: Int = 1_000) -> String { String(((try? req.content.get(String.self, at: k)) ?? "").prefix(max)) }
+        var errors: [String] = []
+        let ground = RevocationGround(rawValue: f("ground", 40))
+        if ground == nil { errors.append(t("award.error.ground")) }
+        let number = try? FieldRules.name(f("decision_number", 100), max: 100).get()
+        if number == nil { errors.append(t("award.error.revokeNumber")) }
+        let day = CivilDate(parsing: f("revoked_on", 20).trimmingCharacters(in: .whitespaces))
+        if day == nil { errors.append(t("award.error.revokeDate")) }
+        if let d = day, let given = givenOn, d < given { errors.append(t("award.error.revokeBefore")) }
+        var reason = ""
+        switch FieldRules.text(f("reason", 2_000), max: 2_000) {
+        case .success(let v) where !v.isEmpty: reason = v
+        case .success: errors.append(t("award.error.reason"))
+        case .failure(let p): errors.append(t.problem(p.key, p.argument))
+        }
+        let recovery = (try? FieldRules.optionalText(f("recovery", 500), max: 500).get()) ?? nil
+        guard errors.isEmpty, let ground, let number, let day else { return (nil, errors) }
+        return (Revocation(ground: ground, number: number, day: day, reason: reason, recovery: recovery), [])
+    }
+
+    /// Marks the record revoked (it stays, with its history in the trail).
+    func apply(to r: AwardRecord, on tx: any Database, audit: AuditRecorder) async throws {
+        let before = r.auditSnapshot
+        r.revokedOn = day.iso
+        r.revokedGround = ground.rawValue
+        r.revokedByDecision = number
+        r.revokedReason = reason
+        r.recovery = recovery
+        try await r.update(on: tx)
+        audit.updated(r, before: before)
     }
 }

@@ -8,6 +8,7 @@ enum DecisionURL {
     static func docx(_ id: UUID) -> String { "/awards/decisions/\(id)/decision.docx" }
     static func sign(_ id: UUID) -> String { "/awards/decisions/\(id)/sign" }
     static func publish(_ id: UUID) -> String { "/awards/decisions/\(id)/publish" }
+    static func revoke(_ id: UUID) -> String { "/awards/decisions/\(id)/revoke" }
     static func certificate(_ id: UUID) -> String { "/awards/records/\(id)/certificate" }
 }
 
@@ -88,7 +89,7 @@ enum DecisionController {
     @Sendable static func show(req: Request) async throws -> Response {
         _ = try req.require(.viewAwards)
         let l = try await load(req)
-        guard await NominationController.isManager(req) || l.decision.state == "published" else { throw AppError.forbidden }
+        guard await NominationController.isManager(req) || ["published", "revoked"].contains(l.decision.state) else { throw AppError.forbidden }
         return try await page(req, l, errors: FormErrors(req.t), values: [:], status: .ok)
     }
 
@@ -194,6 +195,34 @@ enum DecisionController {
             }, on: tx, audit: audit)
         }
         return req.redirect(to: DecisionURL.decision(did) + "?ok=published")
+    }
+
+    /// Revokes a signed decision as a whole (a false dossier, an unlawful approval, criteria later found unmet): every
+    /// award it gave is marked revoked with the ground, the revoking decision, the reason and what is recovered; the
+    /// records stay, with their history in the trail. Twice is refused.
+    @Sendable static func revoke(req: Request) async throws -> Response {
+        let user = try await SurveyAdminController.requireProvince(req, .manageAwards)
+        let l = try await load(req)
+        let did = try l.decision.requireID()
+        var (form, errors) = Revocation.read(req, givenOn: l.decision.signedOn.flatMap(CivilDate.init(parsing:)))
+        if l.decision.state == "draft" { errors.insert(req.t("decision.error.notSigned"), at: 0) }
+        if l.decision.state == "revoked" { errors.insert(req.t("award.error.revokedTwice"), at: 0) }
+        guard errors.isEmpty, let form else {
+            var e = FormErrors(req.t)
+            for x in errors { e.add("ground", message: x) }
+            return try await page(req, l, errors: e, values: [:], status: .unprocessableEntity)
+        }
+        try await req.db.writing(as: user.actor) { tx, audit in
+            guard let d = try await AwardDecision.find(did, on: tx), d.state == "signed" || d.state == "published" else { throw AppError.conflict }
+            let before = d.auditSnapshot
+            d.state = "revoked"
+            try await d.update(on: tx)
+            audit.updated(d, before: before)
+            for r in try await AwardRecord.query(on: tx).filter(\.$source == "decision:" + did.uuidString).filter(\.$revokedOn == nil).all() {
+                try await form.apply(to: r, on: tx, audit: audit)
+            }
+        }
+        return req.redirect(to: DecisionURL.decision(did) + "?ok=saved")
     }
 
     /// A certificate to print (A4 landscape) for an award of the registry.

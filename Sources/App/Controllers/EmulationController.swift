@@ -336,9 +336,9 @@ enum MovementReview {
         for (b, units) in blockUnits {
             let scores = try await EmulationController.scores(m, units: units, app: app, on: db)
             let ranks = EmulationScoring.ranks(scores.map(\.score.total))
-            out.append(.paragraph(b.name + ": " + String(units.count) + " đơn vị" + (scores.first.map { "; dẫn đầu: " + $0.unit.name + " (" + $0.score.total.plain(places: 2) + " điểm)" } ?? "") + "."))
+            out.append(.paragraph(b.name + ": " + String(units.count) + " đơn vị" + (scores.first.map { "; dẫn đầu: " + $0.unit.name + " (" + $0.score.total.formatted(places: 2) + " điểm)" } ?? "") + "."))
             out.append(.table(header: ["Hạng", "Đơn vị", "Tổng điểm"], rows: zip(ranks, scores).prefix(final ? 50 : 5).map { r, s in
-                [String(r), s.unit.name, s.score.total.plain(places: 2)]
+                [String(r), s.unit.name, s.score.total.formatted(places: 2)]
             }))
         }
 
@@ -374,7 +374,7 @@ enum MovementReview {
         } else {
             out.append(.table(header: ["Năm", "Số đơn vị", "Chỉ số bình quân (%)"], rows: trend.keys.sorted().map { y in
                 let (sum, n) = trend[y]!
-                return [String(y), String(n), Points(e4: Points.divideRounded(sum.e4, by: Int64(n))).rounded(places: 2).plain(places: 2)]
+                return [String(y), String(n), Points(e4: Points.divideRounded(sum.e4, by: Int64(n))).rounded(places: 2).formatted(places: 2)]
             }))
         }
 

@@ -128,6 +128,8 @@ enum Assets {
         ul.receipt-codes{columns:4;font-size:1.2rem;list-style:none;padding:0}
         form.receipts-form input{width:5rem;min-height:2.2rem}
         @media (max-width:40rem){.header-tools{margin-left:0}h1{font-size:1.35rem}th,td{padding:.35rem}}
+        .nowrap{white-space:nowrap}.legend{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:1rem 0}.legend dt{font-weight:700}.legend dd{margin:0}
+        .report{max-width:48rem;font-family:"Times New Roman",serif;font-size:1.1rem}.report h1{text-align:center}.report-subject{text-align:center;font-weight:700}
         .certificate{border:6px double #8a6d1f;padding:2rem 3rem;text-align:center;max-width:60rem;margin:1rem auto;background:#fffdf5;font-family:"Times New Roman",serif}
         .cert-issuer,.cert-motto{font-weight:700;margin:0}.cert-motto2{font-weight:700;margin:0 0 1.5rem}.cert-award{font-size:2.2rem;color:#9b1c1c;margin:1rem 0}
         .cert-holder{font-size:1.8rem;font-weight:700;margin:.5rem 0}.cert-to,.cert-for,.cert-unit{font-size:1.2rem}.cert-decision{font-style:italic;margin-top:2rem}

@@ -81,16 +81,23 @@ extension AwardPages {
             if r.revokedOn == nil, let id = r.id {
                 H.form(.method("post"), .action("/awards/records/\(id)/revoke"), .class("card")) {
                     Layout.csrfField(ctx)
-                    Components.selectField(
-                        t("award.ground"), name: "ground", options: RevocationGround.allCases.map { ($0.rawValue, t($0.labelKey)) }, selected: nil, required: true,
-                        includeBlank: true)
-                    Components.textField(t("award.revokeNumber"), name: "decision_number", value: nil, required: true)
-                    Components.textField(t("award.revokeDate"), name: "revoked_on", value: nil, required: true, hint: t("initiative.dateHint"))
-                    Components.textField(t("award.reason"), name: "reason", value: nil, required: true)
-                    Components.textField(t("award.recovery"), name: "recovery", value: nil)
+                    revocationFields(t)
                     H.div(.class("actions")) { H.button(.type("submit")) { t("award.revoke") } }
                 }
             }
         }
+    }
+
+    /// The revocation's fields (`Revocation.read` reads them): for one award or a whole decision.
+    static func revocationFields(_ t: Localizer) -> HTMLNode {
+        .fragment([
+            Components.selectField(
+                t("award.ground"), name: "ground", options: RevocationGround.allCases.map { ($0.rawValue, t($0.labelKey)) }, selected: nil, required: true,
+                includeBlank: true),
+            Components.textField(t("award.revokeNumber"), name: "decision_number", value: nil, required: true),
+            Components.textField(t("award.revokeDate"), name: "revoked_on", value: nil, required: true, hint: t("initiative.dateHint")),
+            Components.textField(t("award.reason"), name: "reason", value: nil, required: true),
+            Components.textField(t("award.recovery"), name: "recovery", value: nil),
+        ])
     }
 }

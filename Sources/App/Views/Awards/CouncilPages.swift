@@ -181,6 +181,20 @@ enum DecisionPages {
                     H.div(.class("actions")) { H.button(.type("submit")) { t("decision.record") } }
                 }
             }
+            if manager && (d.state == "signed" || d.state == "published") {
+                H.form(.method("post"), .action(DecisionURL.revoke(id)), .class("card")) {
+                    Layout.csrfField(ctx)
+                    H.h2 { t("decision.revoke") }
+                    H.p(.class("hint")) { t("decision.revokeHint") }
+                    AwardPages.revocationFields(t)
+                    H.div(.class("actions")) { H.button(.type("submit"), .class("secondary")) { t("decision.revokeIt") } }
+                }
+            }
+            if d.state == "revoked", let r = records.first, let on = r.revokedOn {
+                H.div(.class("notice"), .role("status")) {
+                    H.p { t("decision.revokedNotice", CivilDate(parsing: on)?.vietnamese ?? on, r.revokedByDecision ?? "", r.revokedReason ?? "") }
+                }
+            }
             if manager && d.state == "signed" {
                 H.form(.method("post"), .action(DecisionURL.publish(id)), .class("card")) {
                     Layout.csrfField(ctx)

@@ -6,7 +6,9 @@ enum EmulationPages {
 
     /// Where a number came from, in words.
     static func source(_ t: Localizer, _ line: EmulationLine) -> String {
-        let args = line.arguments.map { a in MetricKey(rawValue: a).map { t($0.labelKey).lowercased() } ?? a }
+        let args = line.arguments.map { a in
+            MetricKey(rawValue: a).map { t($0.labelKey).lowercased() } ?? (a.contains(".") ? Points(parsing: a)?.formattedCompact(english: t.english) : nil) ?? a
+        }
         return t(line.sourceKey, arguments: args)
     }
 
@@ -31,13 +33,20 @@ enum EmulationPages {
                 }
             }
             if let block {
+                // The criteria by code (the table's columns), with their maximum and source.
+                H.dl(.class("legend")) {
+                    for c in scheme.criteria {
+                        H.dt { c.code }
+                        H.dd { c.name + " — " + t("emulation.max", c.max.formattedCompact(english: t.english)) }
+                    }
+                }
                 H.div(.class("table-wrap")) {
                     H.table {
                         H.caption { t("emulation.ranking", block.name) }
                         H.thead {
                             H.tr {
                                 th(t("emulation.rank"), num: true); th(t("column.unit"))
-                                for c in scheme.criteria { th(c.name + " (" + c.max.formattedCompact() + ")", num: true) }
+                                for c in scheme.criteria { H.th(.attr("scope", "col"), .class("num"), .attr("title", c.name)) { c.code + " (" + c.max.formattedCompact(english: t.english) + ")" } }
                                 th(t("emulation.deductions"), num: true); th(t("emulation.total"), num: true)
                             }
                         }
@@ -45,7 +54,7 @@ enum EmulationPages {
                             for (r, row) in zip(ranks, rows) {
                                 H.tr {
                                     H.td(.class("num")) { String(r) }
-                                    H.th(.attr("scope", "row")) { row.unit.name }
+                                    H.th(.attr("scope", "row"), .class("nowrap")) { row.unit.name }
                                     for line in row.score.lines {
                                         H.td(.class("num")) {
                                             line.points.map { $0.formattedCompact() } ?? "—"
