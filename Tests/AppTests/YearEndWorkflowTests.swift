@@ -321,16 +321,16 @@ import ZIPFoundation
 
             // The head registers Lan and the department; twice is refused; a person of another unit too.
             let reg = try await app.post(EmulationURL.registrations(w.movement), as: w.head, form: [
-                "unit": w.f.snv.uuidString, "award": "CSTDCS", "holder": "cb-lan", "targets": "1 sáng kiến cấp cơ sở; 100% hồ sơ đúng hạn",
+                "reg_unit": w.f.snv.uuidString, "reg_award": "CSTDCS", "reg_holder": "cb-lan", "reg_targets": "1 sáng kiến cấp cơ sở; 100% hồ sơ đúng hạn",
             ])
             #expect(reg.status == .seeOther)
             #expect(try await app.post(EmulationURL.registrations(w.movement), as: w.head, form: [
-                "unit": w.f.snv.uuidString, "award": "CSTDCS", "holder": "CB-LAN", "targets": "lần nữa",
+                "reg_unit": w.f.snv.uuidString, "reg_award": "CSTDCS", "reg_holder": "CB-LAN", "reg_targets": "lần nữa",
             ]).status == .unprocessableEntity)
             #expect(try await app.post(EmulationURL.registrations(w.movement), as: w.head, form: [
-                "unit": w.f.snv.uuidString, "award": "TTLDXS", "holder": "", "targets": "Tập thể lao động xuất sắc",
+                "reg_unit": w.f.snv.uuidString, "reg_award": "TTLDXS", "reg_holder": "", "reg_targets": "Tập thể lao động xuất sắc",
             ]).status == .seeOther)
-            #expect(try await app.post(EmulationURL.registrations(w.movement), as: w.head, form: ["unit": w.f.stc.uuidString, "award": "GK", "holder": "", "targets": "x"])
+            #expect(try await app.post(EmulationURL.registrations(w.movement), as: w.head, form: ["reg_unit": w.f.stc.uuidString, "reg_award": "GK", "reg_holder": "", "reg_targets": "x"])
                 .status == .forbidden)
             // The block's pledge (the office records it), once.
             #expect(try await app.post(EmulationURL.pledges(w.movement), as: w.office, form: ["block": bid.uuidString, "signed_on": t.iso, "content": "Giao ước 100% TTHC trực tuyến"])
@@ -343,7 +343,18 @@ import ZIPFoundation
             _ = try await app.post(NominationURL.nominations(w.movement), as: w.head, form: ["unit": w.f.snv.uuidString])
             let nid = try #require(try await AwardNomination.query(on: app.db).first()?.requireID())
             _ = try await app.post(NominationURL.nominees(nid), as: w.head, form: ["award": "CSTDCS", "holder": "CB-LAN", "achievements": "Sáng kiến số hóa", "override_reason": "x"])
-            #expect(try await app.get(NominationURL.nomination(nid), as: w.head).text.contains("Đã đăng ký thi đua: 1 sáng kiến cấp cơ sở"))
+            let dossierPage = try await app.get(NominationURL.nomination(nid), as: w.head).text
+            #expect(dossierPage.contains("Đã đăng ký thi đua: 1 sáng kiến cấp cơ sở") && dossierPage.contains("Xét theo: Danh mục khởi tạo"))
+            // Evidence: a file recognised by its content (a text file named .pdf is refused), or a document's reference.
+            let fake = try await app.upload(NominationURL.evidence(nid), as: w.head, fields: [:], fileName: "bao-cao.pdf", data: Data("xin chào".utf8))
+            #expect(fake.status == .unprocessableEntity)
+            let pdf = Data("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".utf8)
+            #expect(try await app.upload(NominationURL.evidence(nid), as: w.head, fields: ["doc_number": "12/QĐ-SNV"], fileName: "quyet-dinh.pdf", data: pdf).status == .seeOther)
+            let evidence = try #require(try await AwardEvidence.query(on: app.db).first())
+            #expect(evidence.docNumber == "12/QĐ-SNV" && evidence.fileName == "quyet-dinh.pdf")
+            #expect(try await app.get(NominationURL.evidenceFile(try evidence.requireID()), as: w.head).status == .ok)
+            let stranger = try await Browser.signIn(try await app.makeUser("truong.stc2", grants: [(.unitHead, w.f.stc)]), on: app.db)
+            #expect(try await app.get(NominationURL.evidenceFile(try evidence.requireID()), as: stranger).status == .forbidden)
 
             // Scoring: entered points for the manual criterion (bounded), a deduction (reference required).
             #expect(try await app.post(EmulationURL.scores(w.movement), as: w.office, form: ["unit": w.f.snv.uuidString, "criterion": "PT", "points": "11"])
@@ -355,10 +366,10 @@ import ZIPFoundation
             #expect(try await app.post(EmulationURL.scores(w.movement), as: w.office, form: ["unit": w.f.snv.uuidString, "criterion": "PT", "points": "9"])
                 .status == .seeOther)  // replaces
             #expect(try await app.post(EmulationURL.scores(w.movement), as: w.office, form: ["unit": w.f.stc.uuidString, "criterion": "PT", "points": "7"]).status == .seeOther)
-            let noRef = try await app.post(EmulationURL.deductions(w.movement), as: w.office, form: ["unit": w.f.snv.uuidString, "points": "2", "note": "Chậm báo cáo"])
+            let noRef = try await app.post(EmulationURL.deductions(w.movement), as: w.office, form: ["d_unit": w.f.snv.uuidString, "d_points": "2", "d_note": "Chậm báo cáo"])
             #expect(noRef.status == .unprocessableEntity)
             #expect(try await app.post(EmulationURL.deductions(w.movement), as: w.office, form: [
-                "unit": w.f.snv.uuidString, "points": "2,5", "note": "Chậm báo cáo", "reference": "KL 12/KL-TTr",
+                "d_unit": w.f.snv.uuidString, "d_points": "2,5", "d_note": "Chậm báo cáo", "d_reference": "KL 12/KL-TTr",
             ]).status == .seeOther)
             #expect(try await app.post(EmulationURL.scores(w.movement), as: w.head, form: ["unit": w.f.snv.uuidString, "criterion": "PT", "points": "10"]).status == .forbidden)
             let m = try #require(try await AwardMovement.find(w.movement, on: app.db))

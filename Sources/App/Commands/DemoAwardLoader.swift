@@ -150,6 +150,7 @@ enum DemoMovementLoader {
                 x.grassroots = false
                 x.eligibility = String(decoding: try JSONEncoder.sorted.encode(results), as: UTF8.self)
                 x.overall = Eligibility.overall(results).rawValue
+                x.rulesVersion = catalogue.versionLabel
                 x.overrideReason = results.contains { $0.status == .notMet } ? "Sáng kiến đang chờ công nhận" : nil
                 x.createdMs = now
                 try await x.create(on: tx)

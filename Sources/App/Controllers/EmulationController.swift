@@ -106,8 +106,12 @@ enum EmulationController {
         let mid = try m.requireID()
         let t = req.t
         var e = FormErrors(t)
+        // The deduction form's fields carry a "d_" prefix (both forms are on one page; ids must differ).
+        let prefix = deduction ? "d_" : ""
         var values: [String: String] = [:]
-        for k in ["block", "unit", "criterion", "points", "note", "reference"] { values[k] = NominationController.field(req, k, k == "note" ? 2_000 : 200) }
+        for k in ["block", "unit", "criterion", "points", "note", "reference"] {
+            values[k] = NominationController.field(req, k == "block" || k == "criterion" ? k : prefix + k, k == "note" ? 2_000 : 200)
+        }
         let unit = UUID(uuidString: values["unit"]!)
         var unitOK = false
         if let unit { unitOK = try await Unit.find(unit, on: req.db) != nil }
@@ -124,7 +128,13 @@ enum EmulationController {
             reference = e.take("reference", FieldRules.name(values["reference"]!, max: 200))
             if note.isEmpty { e.add("note", message: t("emulation.error.reason")) }
         }
-        guard e.isEmpty, let unit, let points else { return try await page(req, m, errors: e, values: values, status: .unprocessableEntity) }
+        guard e.isEmpty, let unit, let points else {
+            var shown = FormErrors(t)
+            for x in e.list { shown.add(prefix + x.field, message: x.message) }
+            var kept: [String: String] = [:]
+            for (k, v) in values { kept[k == "block" || k == "criterion" ? k : prefix + k] = v }
+            return try await page(req, m, errors: shown, values: kept, status: .unprocessableEntity)
+        }
         let entry = EmulationEntry()
         entry.$movement.id = mid
         entry.$unit.id = unit
@@ -201,16 +211,16 @@ enum EmulationController {
         let mid = try m.requireID()
         let t = req.t
         var errors: [String] = []
-        guard let unitID = UUID(uuidString: NominationController.field(req, "unit", 40)), try await Unit.find(unitID, on: req.db) != nil else {
+        guard let unitID = UUID(uuidString: NominationController.field(req, "reg_unit", 40)), try await Unit.find(unitID, on: req.db) != nil else {
             return try await NominationController.movementPage(req, user, m, error: t("nomination.error.unit"), status: .unprocessableEntity)
         }
         guard try await InitiativeController.mayActFor(unitID, user, .nominateAwards, on: req.db) else { throw AppError.forbidden }
         if let ends = CivilDate(parsing: m.ends), ends < req.application.today { errors.append(t("emulation.error.registrationClosed")) }
         let catalogue = try await AwardController.catalogue(on: req.db)
-        let award = catalogue.types.first { $0.code == NominationController.field(req, "award", 40) }
+        let award = catalogue.types.first { $0.code == NominationController.field(req, "reg_award", 40) }
         if award == nil { errors.append(t("nomination.error.choose")) }
-        let holder = NominationController.field(req, "holder", 200).trimmingCharacters(in: .whitespaces).uppercased()
-        let targets = try? FieldRules.text(NominationController.field(req, "targets", 4_000), max: 4_000).get()
+        let holder = NominationController.field(req, "reg_holder", 200).trimmingCharacters(in: .whitespaces).uppercased()
+        let targets = try? FieldRules.text(NominationController.field(req, "reg_targets", 4_000), max: 4_000).get()
         if (targets ?? "").isEmpty { errors.append(t("emulation.error.targets")) }
         let subtree = try await UnitTree.subtreeIDs(of: [unitID], on: req.db)
         var person: Person?

@@ -370,25 +370,15 @@ enum InitiativeController {
     @Sendable static func submit(req: Request) async throws -> Response { try await move(req, .submit, to: .submitted) }
     @Sendable static func withdraw(req: Request) async throws -> Response { try await move(req, .withdraw, to: .withdrawn) }
 
-    struct EvidenceForm: Content {
-        var file: File?
-        var doc_number: String?
-        var doc_date: String?
-        var doc_issuer: String?
-    }
-
     @Sendable static func addEvidence(req: Request) async throws -> Response {
         let user = try req.require(.submitInitiatives)
         let (i, period) = try await load(req, user)
         guard try await mayActFor(i.$unit.id, user, .submitInitiatives, on: req.db) else { throw AppError.forbidden }
         try step(.edit, i, period)
-        let f = (try? req.content.decode(EvidenceForm.self)) ?? EvidenceForm()
-        let config = req.application.config
-        switch EvidenceFiles.accept(file: f.file, docNumber: f.doc_number, docDate: f.doc_date, docIssuer: f.doc_issuer,
-                                    limitBytes: config.maxUploadBytes, limitMB: config.maxUploadMB) {
-        case .failure(let r):
-            return try await showPage(req, user, i, period, error: req.t(r.key, r.argument ?? ""), status: .unprocessableEntity)
-        case .success(let accepted):
+        switch EvidenceFiles.read(req) {
+        case (_, let message?):
+            return try await showPage(req, user, i, period, error: message, status: .unprocessableEntity)
+        case (let accepted, nil):
             guard let accepted else { return req.redirect(to: InitiativeURL.show(try i.requireID())) }
             let e = InitiativeEvidence()
             e.$initiative.id = try i.requireID()

@@ -15,6 +15,8 @@ enum NominationURL {
     static func nominees(_ id: UUID) -> String { "/awards/nominations/\(id)/nominees" }
     static func step(_ id: UUID, _ step: NominationStep) -> String { "/awards/nominations/\(id)/\(step.rawValue)" }
     static func removeNominee(_ id: UUID) -> String { "/awards/nominees/\(id)/remove" }
+    static func evidence(_ id: UUID) -> String { "/awards/nominations/\(id)/evidence" }
+    static func evidenceFile(_ id: UUID) -> String { "/awards/evidence/\(id)" }
 }
 
 /// The year end, first half: movements with their award plan, and the units' nomination dossiers — nominees with
@@ -234,8 +236,9 @@ enum NominationController {
         let canEdit = n.state.editable && mayEdit
         let canSubmit = n.state.editable && maySubmit
         let registrations = try await AwardRegistration.query(on: req.db).filter(\.$movement.$id == (try m.requireID())).all()
+        let evidence = try await AwardEvidence.query(on: req.db).filter(\.$nomination.$id == (try n.requireID())).sort(\.$createdMs).all()
         return NominationPages.nomination(
-            req.pageContext, n, movement: m, unitName: unit?.name ?? "", nominees: nominees, registrations: registrations,
+            req.pageContext, n, movement: m, unitName: unit?.name ?? "", nominees: nominees, registrations: registrations, evidence: evidence,
             catalogue: try await AwardController.catalogue(on: req.db),
             canEdit: canEdit, canSubmit: canSubmit, manager: await isManager(req), errors: errors.list, values: values
         ).response(status: status)
@@ -353,6 +356,7 @@ enum NominationController {
         x.grassroots = values["grassroots"] == "on"
         x.eligibility = String(decoding: try JSONEncoder.sorted.encode(results), as: UTF8.self)
         x.overall = Eligibility.overall(results).rawValue
+        x.rulesVersion = catalogue.versionLabel
         x.overrideReason = results.contains { $0.status == .notMet } ? overrideReason : nil
         x.createdMs = now()
         try await req.db.writing(as: user.actor) { tx, audit in
@@ -360,6 +364,47 @@ enum NominationController {
             audit.created(x)
         }
         return req.redirect(to: NominationURL.nomination(try n.requireID()) + "?ok=saved")
+    }
+
+    /// Adds evidence to a dossier the unit may still change.
+    @Sendable static func addEvidence(req: Request) async throws -> Response {
+        let user = try req.require(.nominateAwards)
+        let (n, m) = try await loadNomination(req, user)
+        guard try await InitiativeController.mayActFor(n.$unit.id, user, .nominateAwards, on: req.db) else { throw AppError.forbidden }
+        guard n.state.editable else { throw AppError.refused(key: "nomination.notEditable") }
+        let nid = try n.requireID()
+        switch EvidenceFiles.read(req) {
+        case (_, let message?):
+            var e = FormErrors(req.t)
+            e.add("file", message: message)
+            return try await nominationPage(req, user, n, m, errors: e, values: [:], status: .unprocessableEntity)
+        case (let accepted, nil):
+            guard let accepted else { return req.redirect(to: NominationURL.nomination(nid)) }
+            let e = AwardEvidence()
+            e.$nomination.id = nid
+            e.sha256 = accepted.blob?.id
+            e.fileName = accepted.fileName
+            e.docNumber = accepted.docNumber
+            e.docDate = accepted.docDate?.iso
+            e.docIssuer = accepted.docIssuer
+            e.createdMs = now()
+            try await req.db.writing(as: user.actor) { tx, audit in
+                try await EvidenceFiles.store(accepted.blob, on: tx)
+                try await e.create(on: tx)
+                audit.record(.create, type: "award_evidence", id: try e.requireID().uuidString, before: nil,
+                             after: ["nomination": nid.uuidString, "file": e.fileName ?? "", "sha256": e.sha256 ?? "", "doc_number": e.docNumber ?? ""])
+            }
+            return req.redirect(to: NominationURL.nomination(nid) + "?ok=evidence")
+        }
+    }
+
+    @Sendable static func evidenceFile(req: Request) async throws -> Response {
+        let user = try req.require(.viewAwards)
+        guard let id = req.parameters.get("evidenceID", as: UUID.self), let e = try await AwardEvidence.find(id, on: req.db), let sha = e.sha256,
+            let n = try await AwardNomination.find(e.$nomination.id, on: req.db)
+        else { throw AppError.notFound }
+        if let scope = try await SurveyAdminController.scope(req, user, .viewAwards), !scope.contains(n.$unit.id) { throw AppError.forbidden }
+        return try await EvidenceFiles.download(sha256: sha, fileName: e.fileName, on: req.db)
     }
 
     @Sendable static func removeNominee(req: Request) async throws -> Response {

@@ -75,6 +75,17 @@ struct M014_CreateNominations: AsyncMigration {
             .field("created_ms", .int64, .required)
             .field("updated_ms", .int64, .required)
             .create()
+        // Evidence of a dossier: files of the shared evidence store or references to official documents.
+        try await db.schema("award_evidence")
+            .id()
+            .field("nomination_id", .uuid, .required, .references("award_nominations", "id"))
+            .field("sha256", .string)
+            .field("file_name", .string)
+            .field("doc_number", .string)
+            .field("doc_date", .string)
+            .field("doc_issuer", .string)
+            .field("created_ms", .int64, .required)
+            .create()
         try await db.schema("award_decisions")
             .id()
             .field("movement_id", .uuid, .required, .references("award_movements", "id"))
@@ -100,6 +111,7 @@ struct M014_CreateNominations: AsyncMigration {
             .field("grassroots", .bool, .required)
             .field("eligibility", .string, .required)
             .field("overall", .string, .required)
+            .field("rules_version", .string, .required)
             .field("override_reason", .string)
             .field("result", .string)
             .field("yes_votes", .int)
@@ -154,7 +166,7 @@ struct M014_CreateNominations: AsyncMigration {
     }
 
     func revert(on db: any Database) async throws {
-        for t in ["emulation_entries", "award_pledges", "award_registrations", "council_tallies", "council_recusals", "council_members", "council_sessions", "award_nominees", "award_decisions", "award_nominations",
+        for t in ["emulation_entries", "award_pledges", "award_registrations", "council_tallies", "council_recusals", "council_members", "council_sessions", "award_nominees", "award_decisions", "award_evidence", "award_nominations",
                   "award_movements"] {
             try await db.schema(t).delete()
         }

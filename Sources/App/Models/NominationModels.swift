@@ -99,6 +99,8 @@ final class AwardNominee: Model, Auditable, @unchecked Sendable {
     /// `[RuleResult]` as JSON, as checked when the nominee was added.
     @Field(key: "eligibility") var eligibility: String
     @Field(key: "overall") var overall: String
+    /// The catalogue version the rules were checked against (`AwardCatalogue.versionLabel`).
+    @Field(key: "rules_version") var rulesVersion: String
     @OptionalField(key: "override_reason") var overrideReason: String?
     /// "passed" / "failed" once the council's session closed.
     @OptionalField(key: "result") var result: String?
@@ -114,7 +116,7 @@ final class AwardNominee: Model, Auditable, @unchecked Sendable {
         [
             "nomination": $nomination.id.uuidString, "award": awardCode, "subject": subjectRaw, "person": personID?.uuidString ?? "",
             "unit": unitID?.uuidString ?? "", "holder": holderName, "achievements": achievements, "women": women ? "yes" : "no",
-            "grassroots": grassroots ? "yes" : "no", "overall": overall, "override_reason": overrideReason ?? "", "result": result ?? "",
+            "grassroots": grassroots ? "yes" : "no", "overall": overall, "rules_version": rulesVersion, "override_reason": overrideReason ?? "", "result": result ?? "",
             "yes_votes": yesVotes.map(String.init) ?? "", "decision": decisionID?.uuidString ?? "",
         ]
     }
@@ -313,4 +315,20 @@ final class EmulationEntry: Model, Auditable, @unchecked Sendable {
         ["movement": $movement.id.uuidString, "unit": $unit.id.uuidString, "kind": kind, "criterion": criterion, "points": points, "note": note,
          "reference": reference ?? ""]
     }
+}
+
+/// A dossier's evidence: a file of the shared evidence store and/or an official document's reference.
+final class AwardEvidence: Model, @unchecked Sendable {
+    static let schema = "award_evidence"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "nomination_id") var nomination: AwardNomination
+    @OptionalField(key: "sha256") var sha256: String?
+    @OptionalField(key: "file_name") var fileName: String?
+    @OptionalField(key: "doc_number") var docNumber: String?
+    @OptionalField(key: "doc_date") var docDate: String?
+    @OptionalField(key: "doc_issuer") var docIssuer: String?
+    @Field(key: "created_ms") var createdMs: Int64
+
+    init() {}
 }

@@ -49,6 +49,26 @@ enum EvidenceFiles {
                                  docDate: blob == nil || !number.isEmpty ? date : nil, docIssuer: issuer.isEmpty ? nil : issuer))
     }
 
+    /// The evidence form's fields (a file and/or an official document's number, date and issuer).
+    struct Form: Content {
+        var file: File?
+        var doc_number: String?
+        var doc_date: String?
+        var doc_issuer: String?
+    }
+
+    /// Reads and checks the evidence form of `req` with the installation's upload limit: nil when nothing was sent,
+    /// the refusal in the user's words otherwise.
+    static func read(_ req: Request) -> (accepted: Accepted?, error: String?) {
+        let f = (try? req.content.decode(Form.self)) ?? Form()
+        let config = req.application.config
+        switch accept(file: f.file, docNumber: f.doc_number, docDate: f.doc_date, docIssuer: f.doc_issuer, limitBytes: config.maxUploadBytes,
+                      limitMB: config.maxUploadMB) {
+        case .success(let a): return (a, nil)
+        case .failure(let r): return (nil, req.t(r.key, r.argument ?? ""))
+        }
+    }
+
     /// Stores the blob unless the same content is there already (inside the caller's transaction).
     static func store(_ blob: EvidenceBlob?, on tx: any Database) async throws {
         if let b = blob, try await EvidenceBlob.find(b.id, on: tx) == nil { try await b.create(on: tx) }

@@ -86,6 +86,23 @@ enum Components {
         }
     }
 
+    /// The evidence form (`EvidenceFiles.read` reads it): a file and/or an official document's reference.
+    static func evidenceForm(_ ctx: PageContext, action: String, title: String) -> HTMLNode {
+        let t = ctx.t
+        return H.form(.method("post"), .action(action), .attr("enctype", "multipart/form-data"), .class("card")) {
+            Layout.csrfField(ctx)
+            H.h3 { title }
+            H.div(.class("field")) {
+                H.label(.for("f-file")) { t("initiative.file") }
+                H.input(.type("file"), .id("f-file"), .name("file"))
+            }
+            textField(t("evidence.number"), name: "doc_number", value: nil)
+            textField(t("evidence.date"), name: "doc_date", value: nil)
+            textField(t("evidence.issuer"), name: "doc_issuer", value: nil)
+            H.div(.class("actions")) { H.button(.type("submit"), .class("secondary")) { title } }
+        }
+    }
+
     static func flash(_ t: Localizer, _ key: String?) -> HTMLNode {
         guard let key, let message = Catalog.vi["flash." + key] != nil ? t("flash." + key) : nil else { return .empty }
         return H.div(.class("flash"), .role("status")) { message }

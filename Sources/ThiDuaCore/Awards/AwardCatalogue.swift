@@ -39,11 +39,18 @@ public struct AwardCatalogue: Codable, Equatable, Sendable {
     public var types: [AwardType]
     /// Preferences on tied votes, in order (absent: women, then grassroots).
     public var tieBreaks: [AwardTieBreak]?
+    /// Which rules these are: the legal basis and the day they apply from, as the province names this version (kept
+    /// with every nominee checked against it).
+    public var version: String?
 
-    public init(types: [AwardType], tieBreaks: [AwardTieBreak]? = nil) {
+    public init(types: [AwardType], tieBreaks: [AwardTieBreak]? = nil, version: String? = nil) {
         self.types = types
         self.tieBreaks = tieBreaks
+        self.version = version
     }
+
+    public var versionLabel: String { version ?? Self.startingVersion }
+    public static let startingVersion = "Danh mục khởi tạo theo Luật Thi đua, khen thưởng 2022 (cần đối chiếu nghị định hướng dẫn)"
 
     public var tieBreakOrder: [AwardTieBreak] { tieBreaks ?? [.women, .grassroots] }
 

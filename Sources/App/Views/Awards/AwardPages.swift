@@ -38,6 +38,7 @@ enum AwardPages {
             Components.flash(t, ctx.flashKey)
             H.h1 { t("award.title") }
             H.p { t("award.intro") }
+            H.p { H.strong { t("award.version") + ": " }; c.versionLabel }
             H.div(.class("actions")) {
                 H.a(.class("button"), .href(NominationURL.movements)) { t("award.movements") }
                 H.a(.href(AwardURL.eligibility)) { t("award.check") }

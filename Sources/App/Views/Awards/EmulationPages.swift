@@ -40,7 +40,8 @@ enum EmulationPages {
                         H.dd { c.name + " — " + t("emulation.max", c.max.formattedCompact(english: t.english)) }
                     }
                 }
-                H.div(.class("table-wrap")) {
+                // Wide: it scrolls, so it takes the keyboard focus and is named for screen readers.
+                H.div(.class("table-wrap"), .attr("tabindex", "0"), .role("region"), .aria("label", t("emulation.ranking", block.name))) {
                     H.table {
                         H.caption { t("emulation.ranking", block.name) }
                         H.thead {
@@ -96,10 +97,10 @@ enum EmulationPages {
                     H.input(.type("hidden"), .name("block"), .value(block?.id?.uuidString ?? ""))
                     H.h2 { t("emulation.deduct") }
                     H.p(.class("hint")) { t("emulation.deductHint") }
-                    Components.selectField(t("column.unit"), name: "unit", options: units, selected: values["unit"], errors: errors, required: true)
-                    Components.textField(t("emulation.points"), name: "points", value: values["points"], errors: errors, required: true)
-                    Components.textField(t("emulation.reason"), name: "note", value: values["note"], errors: errors, required: true)
-                    Components.textField(t("emulation.reference"), name: "reference", value: values["reference"], errors: errors, required: true,
+                    Components.selectField(t("column.unit"), name: "d_unit", options: units, selected: values["d_unit"], errors: errors, required: true)
+                    Components.textField(t("emulation.points"), name: "d_points", value: values["d_points"], errors: errors, required: true)
+                    Components.textField(t("emulation.reason"), name: "d_note", value: values["d_note"], errors: errors, required: true)
+                    Components.textField(t("emulation.reference"), name: "d_reference", value: values["d_reference"], errors: errors, required: true,
                                          hint: t("emulation.referenceHint"))
                     H.div(.class("actions")) { H.button(.type("submit")) { t("emulation.deductIt") } }
                 }

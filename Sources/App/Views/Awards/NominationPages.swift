@@ -118,11 +118,11 @@ enum NominationPages {
                 H.form(.method("post"), .action(EmulationURL.registrations(id)), .class("card")) {
                     Layout.csrfField(ctx)
                     H.h3 { t("registration.new") }
-                    Components.selectField(t("column.unit"), name: "unit", options: writable.map { ($0.id!.uuidString, $0.name) }, selected: nil, required: true)
-                    Components.selectField(t("award.type"), name: "award",
+                    Components.selectField(t("column.unit"), name: "reg_unit", options: writable.map { ($0.id!.uuidString, $0.name) }, selected: nil, required: true)
+                    Components.selectField(t("award.type"), name: "reg_award",
                                            options: catalogue.types.map { ($0.code, $0.name + " — " + t("award.subject." + $0.subject.rawValue)) }, selected: nil, required: true)
-                    Components.textField(t("nomination.holder"), name: "holder", value: nil, hint: t("registration.holderHint"))
-                    Components.textArea("targets", t("registration.targets"), value: "", errors: [], rows: 3, hint: t("registration.targetsHint"))
+                    Components.textField(t("nomination.holder"), name: "reg_holder", value: nil, hint: t("registration.holderHint"))
+                    Components.textArea("reg_targets", t("registration.targets"), value: "", errors: [], rows: 3, hint: t("registration.targetsHint"))
                     H.div(.class("actions")) { H.button(.type("submit")) { t("registration.register") } }
                 }
             }
@@ -259,6 +259,7 @@ enum NominationPages {
 
     static func nomination(
         _ ctx: PageContext, _ n: AwardNomination, movement m: AwardMovement, unitName: String, nominees: [AwardNominee], registrations: [AwardRegistration],
+        evidence: [AwardEvidence],
         catalogue: AwardCatalogue,
         canEdit: Bool, canSubmit: Bool, manager: Bool, errors: [Components.FieldError], values: [String: String]
     ) -> HTMLNode {
@@ -295,6 +296,7 @@ enum NominationPages {
                         H.p { H.span(.class("badge")) { t("registration.notRegistered") } }
                     }
                     if let o = x.overrideReason { H.p { H.strong { t("nomination.override") + ": " }; o } }
+                    H.p(.class("hint")) { t("nomination.rulesVersion", x.rulesVersion) }
                     let rules = catalogue.types.first { $0.code == x.awardCode }?.rules ?? []
                     H.div(.class("table-wrap")) {
                         H.table {
@@ -359,6 +361,20 @@ enum NominationPages {
                     H.p { n.councilMinutes.isEmpty ? "—" : n.councilMinutes }
                 }
             }
+            H.h2 { t("nomination.evidence") }
+            if evidence.isEmpty { H.p { t("nomination.noEvidence") } } else {
+                H.ul {
+                    for e in evidence {
+                        H.li {
+                            if e.sha256 != nil { H.a(.href(NominationURL.evidenceFile(e.id!))) { e.fileName ?? t("initiative.file") } }
+                            if let number = e.docNumber {
+                                " " + number + (e.docDate.flatMap(CivilDate.init(parsing:)).map { " — " + $0.vietnamese } ?? "") + (e.docIssuer.map { " — " + $0 } ?? "")
+                            }
+                        }
+                    }
+                }
+            }
+            if canEdit { Components.evidenceForm(ctx, action: NominationURL.evidence(id), title: t("nomination.addEvidence")) }
             if canSubmit {
                 H.form(.method("post"), .action(NominationURL.step(id, .submit)), .class("card")) {
                     Layout.csrfField(ctx)

@@ -238,18 +238,7 @@ enum InitiativePages {
                         H.button(.type("submit")) { t("initiative.submit") }
                     }
                 }
-                H.form(.method("post"), .action(InitiativeURL.evidence(id)), .attr("enctype", "multipart/form-data"), .class("card")) {
-                    Layout.csrfField(ctx)
-                    H.h3 { t("initiative.addEvidence") }
-                    H.div(.class("field")) {
-                        H.label(.for("f-file")) { t("initiative.file") }
-                        H.input(.type("file"), .id("f-file"), .name("file"))
-                    }
-                    Components.textField(t("evidence.number"), name: "doc_number", value: nil)
-                    Components.textField(t("evidence.date"), name: "doc_date", value: nil)
-                    Components.textField(t("evidence.issuer"), name: "doc_issuer", value: nil)
-                    H.div(.class("actions")) { H.button(.type("submit"), .class("secondary")) { t("initiative.addEvidence") } }
-                }
+                Components.evidenceForm(ctx, action: InitiativeURL.evidence(id), title: t("initiative.addEvidence"))
             }
             if v.canWithdraw {
                 H.form(.method("post"), .action(InitiativeURL.withdraw(id)), .class("inline")) {
