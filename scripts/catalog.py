@@ -1045,7 +1045,11 @@ S.update({
 "honours.decisions": ("Quyết định khen thưởng", "Award decisions"), "honours.noDecisions": ("Chưa có quyết định nào được công khai.", "No decision published yet."),
 "honours.decision": ("Quyết định số {0}/QĐ-UBND ngày {1} — {2}", "Decision {0}/QĐ-UBND of {1} — {2}"),
 "cert.to": ("Tặng", "Awarded to"), "cert.for": ("Đã có thành tích xuất sắc trong phong trào thi đua năm {0}", "For outstanding achievements in the {0} emulation movement"),
-"cert.decision": ("Quyết định số {0}/QĐ-UBND ngày {1}", "Decision {0}/QĐ-UBND of {1}"),
+"cert.decision": ("Quyết định số {0} ngày {1}", "Decision {0} of {1}"),
+"nomination.error.onBallot": ("Hồ sơ đang có đối tượng trong phiên bỏ phiếu chưa kết thúc; không trả lại được lúc này.", "A nominee of this dossier is on an open ballot; it cannot be returned now."),
+"nomination.error.quotaRace": ("Trong lúc gửi, đơn vị khác vừa gửi hồ sơ làm vượt kế hoạch khen thưởng. Hãy mở lại hồ sơ và ghi lý do vượt số lượng.", "Meanwhile another dossier filled the award plan. Open the dossier again and give a reason to go over it."),
+"council.error.recusedSince": ("Bạn vừa rút khỏi biểu quyết một đối tượng; hãy tải lại trang và bỏ phiếu lại.", "You have just recused from a nominee; reload the page and vote again."),
+"council.error.countsMissing": ("Chưa nhập đủ kết quả kiểm phiếu của mọi đối tượng.", "Not every nominee's counts are entered."),
 "award.error.threshold": ("{0}: ngưỡng thông qua phải có dạng 70% hoặc 2/3.", "{0}: the pass threshold must read like 70% or 2/3."),
 "award.movements": ("Phong trào, hồ sơ đề nghị, Hội đồng", "Movements, dossiers, council"),
 })

@@ -181,6 +181,9 @@ import ZIPFoundation
             let lanN = try #require(nominees.first { $0.personID == w.lan }).requireID()
             let minhN = try #require(nominees.first { $0.personID == w.minh }).requireID()
 
+            // While the ballot is open the dossier cannot be sent back.
+            let returned = try await app.post(NominationURL.step(nid, .returnForCompletion), as: w.office, form: ["reason": "Bổ sung"])
+            #expect(returned.status == .unprocessableEntity && returned.text.contains("phiên bỏ phiếu chưa kết thúc"))
             // Member 0 declares a conflict with Minh; an incomplete ballot is refused; a choice for Minh too.
             let (_, a) = w.members[0], (_, b) = w.members[1], (_, c) = w.members[2]
             #expect(try await app.post(CouncilURL.recuse(sid), as: a, form: ["nominee": minhN.uuidString, "reason": "Cùng phòng, quan hệ gia đình"]).status == .seeOther)
@@ -204,7 +207,7 @@ import ZIPFoundation
             #expect(tallies.first { $0.$nominee.id == minhN }?.tally == Tally(yes: 1, abstain: 1))
             let sql = try #require(app.db as? any SQLDatabase)
             let tallyColumns = try await Self.columns("council_tallies", on: sql)
-            #expect(Set(tallyColumns) == ["id", "session_id", "nominee_id", "yes", "no", "abstain"])
+            #expect(Set(tallyColumns) == ["id", "session_id", "nominee_id", "yes", "no", "abstain", "outcome", "needed"])
             let memberColumns = try await Self.columns("council_members", on: sql)
             #expect(Set(memberColumns) == ["id", "session_id", "user_id", "name", "present", "voted"])
             // The trail records that each member voted — never a choice, never a counter.
@@ -242,7 +245,7 @@ import ZIPFoundation
             let twiceSigned = try await app.post(DecisionURL.sign(did), as: w.office, form: ["number": "1235", "signed_on": t.iso, "signer": "Trần Văn Bình"])
             #expect(twiceSigned.status == .unprocessableEntity && twiceSigned.text.contains("không ghi lại được"))
             let records = try await AwardRecord.query(on: app.db).all()
-            #expect(records.count == 1 && records[0].personID == w.lan && records[0].decisionNumber == "1234" && records[0].merit)
+            #expect(records.count == 1 && records[0].personID == w.lan && records[0].decisionNumber == "1234/QĐ-UBND" && records[0].merit)
             #expect(try await AwardNomination.find(nid, on: app.db)?.state == .decided)
             let signedXML = try Self.documentXML(Data(buffer: try await app.get(DecisionURL.docx(did), as: w.office).body))
             #expect(signedXML.contains("Số: 1234/QĐ-UBND") && signedXML.contains("Trần Văn Bình"))
@@ -299,6 +302,8 @@ import ZIPFoundation
             let tooMany = try await app.post(CouncilURL.paper(sid), as: w.office, form: ["y-" + n.uuidString: "2", "no-" + n.uuidString: "1", "a-" + n.uuidString: "0"])
             #expect(tooMany.status == .unprocessableEntity && tooMany.text.contains("vượt số thành viên có mặt"))
             #expect(try await app.post(CouncilURL.paper(sid), as: w.office, form: ["y-" + n.uuidString: "-1"]).status == .unprocessableEntity)
+            // No counts yet: the session cannot close.
+            #expect(try await app.post(CouncilURL.close(sid), as: w.office).status == .forbidden)
             #expect(try await app.post(CouncilURL.paper(sid), as: w.office, form: ["y-" + n.uuidString: "2"]).status == .seeOther)
             #expect(try await app.post(CouncilURL.close(sid), as: w.office).status == .seeOther)
             // 2 yes of 3 members: 70 % of all 3 needs 3 — not passed, although everyone present said yes.

@@ -52,6 +52,12 @@ import ZIPFoundation
         #expect(AwardQuota.format(["TTLDXS": 4, "BKCT": 6]) == "BKCT=6, TTLDXS=4")
     }
 
+    @Test func fractionsStayWithinWhatIntegersCompare() {
+        #expect(Fraction(parsing: "1/999999999999999999") == nil)
+        #expect(Fraction(parsing: "90,5%") == Fraction(905, 1000))
+        #expect(Fraction(parsing: "2/3")!.reached(2, of: 3) && !Fraction(parsing: "2/3")!.reached(1, of: 3))
+    }
+
     @Test func exclusionsCannotBeOverridden() {
         #expect(!EligibilityRule.noDiscipline.overridable)
         #expect(!EligibilityRule.noPendingCase(kinds: [.inspection]).overridable)

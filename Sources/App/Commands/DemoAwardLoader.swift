@@ -138,7 +138,8 @@ enum DemoMovementLoader {
                 d.updatedMs = now
                 try await d.create(on: tx)
                 audit.created(d)
-                let results = award.rules.map { Eligibility.evaluate($0, record, year: year, referenceDay: today) }
+                let checked = award.rules.map { CheckedRule(rule: $0, result: Eligibility.evaluate($0, record, year: year, referenceDay: today)) }
+                let results = checked.map(\.result)
                 let x = AwardNominee()
                 x.$nomination.id = try d.requireID()
                 x.awardCode = award.code
@@ -148,7 +149,7 @@ enum DemoMovementLoader {
                 x.achievements = "Chủ trì số hóa 100% kết quả giải quyết thủ tục hành chính của Sở."
                 x.women = p.sex == .female
                 x.grassroots = false
-                x.eligibility = String(decoding: try JSONEncoder.sorted.encode(results), as: UTF8.self)
+                x.eligibility = String(decoding: try JSONEncoder.sorted.encode(checked), as: UTF8.self)
                 x.overall = Eligibility.overall(results).rawValue
                 x.rulesVersion = catalogue.versionLabel
                 x.overrideReason = results.contains { $0.status == .notMet } ? "Sáng kiến đang chờ công nhận" : nil

@@ -89,7 +89,7 @@ enum AwardRegistryController {
     static func holderName(_ r: AwardRecord, on db: any Database) async throws -> String {
         if let p = r.personID, let person = try await Person.find(p, on: db) { return person.fullName + " (" + person.code + ")" }
         if let u = r.unitID, let unit = try await Unit.find(u, on: db) { return unit.name }
-        return ""
+        return r.holderName ?? ""
     }
 
     @Sendable static func revokeForm(req: Request) async throws -> Response {

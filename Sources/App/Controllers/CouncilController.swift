@@ -24,10 +24,12 @@ enum CouncilController {
         return try await User.query(on: db).filter(\.$id ~~ Array(ids)).filter(\.$isActive == true).sort(\.$displayName).all()
     }
 
-    /// The nominees a new session of the movement votes on: those of dossiers under review not voted yet.
+    /// The nominees a new session of the movement votes on: those of dossiers under review, not voted yet, that were
+    /// under review when the candidates were published for comment (a dossier reviewed later was never public).
     static func ballotNominees(movement: UUID, on db: any Database) async throws -> [AwardNominee] {
+        guard let m = try await AwardMovement.find(movement, on: db), let published = m.commentOpenedMs else { return [] }
         let ids = try await AwardNomination.query(on: db).filter(\.$movement.$id == movement).filter(\.$stateRaw == NominationState.underReview.rawValue).all()
-            .compactMap(\.id)
+            .filter { ($0.reviewedMs ?? .max) <= published }.compactMap(\.id)
         guard !ids.isEmpty else { return [] }
         return try await AwardNominee.query(on: db).filter(\.$nomination.$id ~~ ids).filter(\.$result == nil).sort(\.$awardCode).sort(\.$holderName).all()
     }
@@ -91,6 +93,10 @@ enum CouncilController {
         s.createdMs = NominationController.now()
         _ = quorum
         let sid: UUID = try await req.db.writing(as: user.actor) { tx, audit in
+            // Under the write lock: a double click opens one session, with the ballot as it is now.
+            guard try await CouncilSession.query(on: tx).filter(\.$movement.$id == mid).filter(\.$state == "open").count() == 0 else { throw AppError.conflict }
+            let nominees = try await ballotNominees(movement: mid, on: tx)
+            guard !nominees.isEmpty else { throw AppError.conflict }
             try await s.create(on: tx)
             audit.created(s)
             let sid = try s.requireID()
@@ -168,6 +174,11 @@ enum CouncilController {
         var out: [UUID: VoteOutcome] = [:]
         for tally in l.tallies {
             let nid = tally.$nominee.id
+            // A closed session's results are what was recorded at closing, whatever the catalogue says since.
+            if !l.session.isOpen, let outcome = tally.outcome {
+                out[nid] = VoteOutcome(quorum: outcome != "no_quorum", passed: outcome == "passed", needed: tally.needed ?? 0)
+                continue
+            }
             guard let x = l.nominees[nid] else { continue }
             let award = catalogue.types.first { $0.code == x.awardCode }
             let recusedUsers = Set(l.recusals.filter { $0.$nominee.id == nid }.map(\.$user.id))
@@ -207,6 +218,9 @@ enum CouncilController {
         r.reason = reason
         try await req.db.writing(as: user.actor) { tx, audit in
             guard let fresh = try await CouncilMember.find(me.id, on: tx), !fresh.voted else { throw AppError.refused(key: "council.error.alreadyVoted") }
+            guard try await CouncilRecusal.query(on: tx).filter(\.$session.$id == r.$session.id).filter(\.$user.$id == r.$user.id)
+                .filter(\.$nominee.$id == r.$nominee.id).count() == 0
+            else { throw AppError.conflict }
             try await r.create(on: tx)
             audit.created(r)
         }
@@ -242,10 +256,14 @@ enum CouncilController {
         let sid = try l.session.requireID()
         let memberID = try me.requireID()
         let choicesCopy = choices
+        let userID = user.id
         try await req.db.writing(as: user.actor) { tx, audit in
             // Re-read under the write lock (writes are serialised): the session still open, the member not yet voted.
             guard let s = try await CouncilSession.find(sid, on: tx), s.isOpen else { throw AppError.refused(key: "council.closed") }
             guard let fresh = try await CouncilMember.find(memberID, on: tx), !fresh.voted else { throw AppError.refused(key: "council.error.alreadyVoted") }
+            // A recusal committed since the page was read must not be outvoted by this ballot.
+            let recusedNow = Set(try await CouncilRecusal.query(on: tx).filter(\.$session.$id == sid).filter(\.$user.$id == userID).all().map(\.$nominee.id))
+            guard Ballot.problems(choices: choicesCopy, onBallot: onBallot, recused: recusedNow).isEmpty else { throw AppError.refused(key: "council.error.recusedSince") }
             let before = fresh.auditSnapshot
             fresh.voted = true
             try await fresh.update(on: tx)
@@ -311,6 +329,8 @@ enum CouncilController {
         try await req.db.writing(as: user.actor) { tx, audit in
             let l = try await load(req, on: tx)
             guard l.session.isOpen else { throw AppError.refused(key: "council.closed") }
+            // A paper session closes once the secretary has entered every nominee's counts.
+            if l.session.isPaper, l.tallies.contains(where: { $0.tally.total == 0 }) { throw AppError.refused(key: "council.error.countsMissing") }
             if !l.session.isPaper {
                 // The counters add up to the members who voted (less those who recused from that nominee).
                 let voted = Set(l.members.filter(\.voted).map(\.$user.id))
@@ -330,13 +350,18 @@ enum CouncilController {
             var counts: [String: String] = [:]
             for tally in l.tallies {
                 guard let x = l.nominees[tally.$nominee.id], let r = results[tally.$nominee.id] else { continue }
+                tally.outcome = !r.quorum ? "no_quorum" : r.passed ? "passed" : "failed"
+                tally.needed = r.needed
+                try await tally.update(on: tx)
+                counts[try x.requireID().uuidString] = "\(tally.yes)/\(tally.no)/\(tally.abstain) " + (tally.outcome ?? "")
+                // Without a quorum (recusals can break it) there is no result: the nominee may go before a later session.
+                guard r.quorum else { continue }
                 let b = x.auditSnapshot
                 x.result = r.passed ? "passed" : "failed"
                 x.yesVotes = tally.yes
                 try await x.update(on: tx)
                 audit.updated(x, before: b)
                 dossiers.insert(x.$nomination.id)
-                counts[try x.requireID().uuidString] = "\(tally.yes)/\(tally.no)/\(tally.abstain)"
             }
             audit.record(.update, type: "council_result", id: sid.uuidString, before: nil, after: counts)
             try await NominationController.advance(dossiers, from: .underReview, to: .voted, when: { $0.result != nil }, on: tx, audit: audit)

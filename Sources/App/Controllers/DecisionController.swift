@@ -157,8 +157,11 @@ enum DecisionController {
                 r.personID = x.personID
                 r.unitID = x.unitID
                 r.year = year
-                r.decisionNumber = number
+                // The registry holds the number with its symbol, as imported records do.
+                r.decisionNumber = number + "/QĐ-UBND"
                 r.decisionDate = day.iso
+                r.holderName = x.holderName
+                r.nomineeID = x.id
                 r.merit = merit
                 r.source = "decision:" + did.uuidString
                 r.createdMs = NominationController.now()
@@ -227,8 +230,14 @@ enum DecisionController {
 
     /// A certificate to print (A4 landscape) for an award of the registry.
     @Sendable static func certificate(req: Request) async throws -> Response {
-        _ = try req.require(.viewAwards)
+        let user = try req.require(.viewAwards)
         guard let id = req.parameters.get("recordID", as: UUID.self), let r = try await AwardRecord.find(id, on: req.db) else { throw AppError.notFound }
+        // The same scope as the registry: the holder's unit (a household's award: the province-wide view only).
+        if let scope = try await SurveyAdminController.scope(req, user, .viewAwards) {
+            var unit = r.unitID
+            if let p = r.personID { unit = try await Person.find(p, on: req.db)?.$unit.id }
+            guard let unit, scope.contains(unit) else { throw AppError.forbidden }
+        }
         var holder = try await AwardRegistryController.holderName(r, on: req.db)
         var unitName = ""
         if let p = r.personID, let person = try await Person.find(p, on: req.db) {
@@ -277,6 +286,7 @@ enum OfficialDocuments {
         let kinds = Set(n.map(\.subjectRaw))
         if kinds == [AwardSubject.individual.rawValue] { return "cá nhân" }
         if kinds == [AwardSubject.collective.rawValue] { return "tập thể" }
+        if kinds == [AwardSubject.household.rawValue] { return "hộ gia đình" }
         return "tập thể, cá nhân, hộ gia đình"
     }
 

@@ -158,7 +158,8 @@ enum EmulationController {
                 audit.created(entry)
             }
         }
-        return req.redirect(to: EmulationURL.scores(mid) + (values["block"]!.isEmpty ? "?" : "?block=" + values["block"]! + "&") + "ok=saved")
+        let block = UUID(uuidString: values["block"]!).map { "?block=" + $0.uuidString + "&" } ?? "?"
+        return req.redirect(to: EmulationURL.scores(mid) + block + "ok=saved")
     }
 
     @Sendable static func schemeForm(req: Request) async throws -> Response {
@@ -347,7 +348,7 @@ enum MovementReview {
             let scores = try await EmulationController.scores(m, units: units, app: app, on: db)
             let ranks = EmulationScoring.ranks(scores.map(\.score.total))
             out.append(.paragraph(b.name + ": " + String(units.count) + " đơn vị" + (scores.first.map { "; dẫn đầu: " + $0.unit.name + " (" + $0.score.total.formatted(places: 2) + " điểm)" } ?? "") + "."))
-            out.append(.table(header: ["Hạng", "Đơn vị", "Tổng điểm"], rows: zip(ranks, scores).prefix(final ? 50 : 5).map { r, s in
+            out.append(.table(header: ["Hạng", "Đơn vị", "Tổng điểm"], rows: zip(ranks, scores).prefix(final ? scores.count : 5).map { r, s in
                 [String(r), s.unit.name, s.score.total.formatted(places: 2)]
             }))
         }
@@ -358,7 +359,8 @@ enum MovementReview {
         let states = Dictionary(grouping: nominations, by: \.stateRaw)
         out.append(.paragraph("Đã nhận " + String(nominations.filter { $0.state != .draft }.count) + " hồ sơ đề nghị khen thưởng"
                               + (states.isEmpty ? "" : " (" + NominationState.allCases.compactMap { s in states[s.rawValue].map { vietnameseState(s) + ": " + String($0.count) } }.joined(separator: "; ") + ")") + "."))
-        let decisions = try await AwardDecision.query(on: db).filter(\.$movement.$id == mid).filter(\.$state != "draft").all()
+        // Decisions in force (signed or published; a revoked one no longer counts).
+        let decisions = try await AwardDecision.query(on: db).filter(\.$movement.$id == mid).filter(\.$state ~~ ["signed", "published"]).all()
         var rows: [[String]] = []
         for (i, d) in decisions.enumerated() {
             let count = try await AwardNominee.query(on: db).filter(\.$decisionID == (try d.requireID())).count()

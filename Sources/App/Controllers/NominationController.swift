@@ -145,7 +145,8 @@ enum NominationController {
 
     /// The nominees of a movement the council passed.
     static func passedNominees(movement: UUID, on db: any Database) async throws -> [AwardNominee] {
-        let ids = try await AwardNomination.query(on: db).filter(\.$movement.$id == movement).all().compactMap(\.id)
+        let ids = try await AwardNomination.query(on: db).filter(\.$movement.$id == movement).all()
+            .filter { [.voted, .decided, .published].contains($0.state) }.compactMap(\.id)
         guard !ids.isEmpty else { return [] }
         return try await AwardNominee.query(on: db).filter(\.$nomination.$id ~~ ids).filter(\.$result == "passed").all()
     }
@@ -176,6 +177,7 @@ enum NominationController {
         nonisolated(unsafe) let before = m.auditSnapshot
         m.commentFrom = from.iso
         m.commentUntil = from.adding(days: m.commentDays - 1).iso
+        m.commentOpenedMs = now()
         try await req.db.writing(as: user.actor) { tx, audit in
             try await m.update(on: tx)
             audit.updated(m, before: before)
@@ -221,6 +223,13 @@ enum NominationController {
         return (n, m)
     }
 
+    /// Inside a write: the dossier as committed, still editable by its unit (a double click or a submission racing a
+    /// change cannot slip an edit into a sent dossier).
+    static func requireEditable(_ id: UUID, on tx: any Database) async throws -> AwardNomination {
+        guard let fresh = try await AwardNomination.find(id, on: tx), fresh.state.editable else { throw AppError.refused(key: "nomination.notEditable") }
+        return fresh
+    }
+
     @Sendable static func nomination(req: Request) async throws -> Response {
         let user = try req.require(.viewAwards)
         let (n, m) = try await loadNomination(req, user)
@@ -260,15 +269,17 @@ enum NominationController {
         guard e.isEmpty, let number, let date, let report, let minutes else {
             return try await nominationPage(req, user, n, m, errors: e, values: values, status: .unprocessableEntity)
         }
-        nonisolated(unsafe) let before = n.auditSnapshot
-        n.letterNumber = number
-        n.letterDate = date?.iso
-        n.report = report
-        n.councilMinutes = minutes
-        n.updatedMs = now()
+        let nid = try n.requireID()
         try await req.db.writing(as: user.actor) { tx, audit in
-            try await n.update(on: tx)
-            audit.updated(n, before: before)
+            let fresh = try await requireEditable(nid, on: tx)
+            let before = fresh.auditSnapshot
+            fresh.letterNumber = number
+            fresh.letterDate = date?.iso
+            fresh.report = report
+            fresh.councilMinutes = minutes
+            fresh.updatedMs = now()
+            try await fresh.update(on: tx)
+            audit.updated(fresh, before: before)
         }
         return req.redirect(to: NominationURL.nomination(try n.requireID()) + "?ok=saved")
     }
@@ -320,10 +331,12 @@ enum NominationController {
             }
         }
         var results: [RuleResult] = []
+        var checkedRules: [CheckedRule] = []
         if let award, e.isEmpty {
             let day = req.application.today
             let checked = award.rules.map { ($0, Eligibility.evaluate($0, record, year: m.year, referenceDay: day)) }
             results = checked.map(\.1)
+            checkedRules = checked.map { CheckedRule(rule: $0.0, result: $0.1) }
             let failing = checked.filter { $0.1.status == .notMet }
             if let blocking = failing.first(where: { !$0.0.overridable }) {
                 e.add("holder", message: t("nomination.error.excluded", t(blocking.1.key, arguments: AwardPages.readable(t, blocking.1))))
@@ -331,14 +344,8 @@ enum NominationController {
                 e.add("override_reason", message: t("nomination.error.overrideNeeded", failing.map { AwardPages.describe(t, $0.0) }.joined(separator: "; ")))
             }
             // One achievement, one award: not twice in this movement, not if the registry already holds it for the year.
-            let holderID = person?.id ?? unit?.id
-            if let holderID, e.isEmpty {
-                let ids = try await AwardNomination.query(on: req.db).filter(\.$movement.$id == (try m.requireID())).all().compactMap(\.id)
-                let dup = try await AwardNominee.query(on: req.db).filter(\.$nomination.$id ~~ ids).filter(\.$awardCode == award.code).all()
-                    .contains { $0.personID == holderID || $0.unitID == holderID }
-                let given = try await AwardRecord.query(on: req.db).filter(\.$awardCode == award.code).filter(\.$year == m.year).filter(\.$revokedOn == nil).all()
-                    .contains { $0.personID == holderID || $0.unitID == holderID }
-                if dup || given { e.add("holder", message: t("nomination.error.oneAward", award.name, String(m.year))) }
+            if let holderID = person?.id ?? unit?.id, e.isEmpty, try await alreadyProposed(holderID, award.code, movement: m, on: req.db) {
+                e.add("holder", message: t("nomination.error.oneAward", award.name, String(m.year)))
             }
         }
         guard e.isEmpty, let award, let achievements else {
@@ -354,16 +361,31 @@ enum NominationController {
         x.achievements = achievements
         x.women = values["women"] == "on" || (person?.sex == .female && values["women"] != "off")
         x.grassroots = values["grassroots"] == "on"
-        x.eligibility = String(decoding: try JSONEncoder.sorted.encode(results), as: UTF8.self)
+        x.eligibility = String(decoding: try JSONEncoder.sorted.encode(checkedRules), as: UTF8.self)
         x.overall = Eligibility.overall(results).rawValue
         x.rulesVersion = catalogue.versionLabel
         x.overrideReason = results.contains { $0.status == .notMet } ? overrideReason : nil
         x.createdMs = now()
+        let holderID = person?.id ?? unit?.id
         try await req.db.writing(as: user.actor) { tx, audit in
+            // Again under the write lock: still editable, still not proposed (a double click adds one).
+            _ = try await requireEditable(x.$nomination.id, on: tx)
+            if let holderID, try await alreadyProposed(holderID, x.awardCode, movement: m, on: tx) { throw AppError.conflict }
             try await x.create(on: tx)
             audit.created(x)
         }
         return req.redirect(to: NominationURL.nomination(try n.requireID()) + "?ok=saved")
+    }
+
+    /// One achievement, one award: the holder is already proposed for the award in this movement, or the registry holds
+    /// it for the movement's year.
+    static func alreadyProposed(_ holder: UUID, _ award: String, movement m: AwardMovement, on db: any Database) async throws -> Bool {
+        let ids = try await AwardNomination.query(on: db).filter(\.$movement.$id == (try m.requireID())).all().compactMap(\.id)
+        let dup = try await AwardNominee.query(on: db).filter(\.$nomination.$id ~~ ids).filter(\.$awardCode == award).all()
+            .contains { $0.personID == holder || $0.unitID == holder }
+        let given = try await AwardRecord.query(on: db).filter(\.$awardCode == award).filter(\.$year == m.year).filter(\.$revokedOn == nil).all()
+            .contains { $0.personID == holder || $0.unitID == holder }
+        return dup || given
     }
 
     /// Adds evidence to a dossier the unit may still change.
@@ -389,6 +411,7 @@ enum NominationController {
             e.docIssuer = accepted.docIssuer
             e.createdMs = now()
             try await req.db.writing(as: user.actor) { tx, audit in
+                _ = try await requireEditable(nid, on: tx)
                 try await EvidenceFiles.store(accepted.blob, on: tx)
                 try await e.create(on: tx)
                 audit.record(.create, type: "award_evidence", id: try e.requireID().uuidString, before: nil,
@@ -415,6 +438,7 @@ enum NominationController {
         guard try await InitiativeController.mayActFor(n.$unit.id, user, .nominateAwards, on: req.db) else { throw AppError.forbidden }
         guard n.state.editable else { throw AppError.refused(key: "nomination.notEditable") }
         try await req.db.writing(as: user.actor) { tx, audit in
+            _ = try await requireEditable(x.$nomination.id, on: tx)
             try await x.delete(on: tx)
             audit.deleted(x)
         }
@@ -445,14 +469,7 @@ enum NominationController {
             if (n.letterNumber ?? "").isEmpty || n.letterDate == nil { errors.append(t("nomination.error.letter")) }
             if n.report.isEmpty { errors.append(t("nomination.error.report")) }
             if n.councilMinutes.isEmpty { errors.append(t("nomination.error.minutes")) }
-            // The quota counts every dossier of the movement already sent (and not sent back).
-            let sent = try await AwardNomination.query(on: req.db).filter(\.$movement.$id == (try m.requireID())).all()
-                .filter { $0.id != nid && ![.draft, .returned].contains($0.state) }.compactMap(\.id)
-            var existing: [String: Int] = [:]
-            if !sent.isEmpty { for x in try await AwardNominee.query(on: req.db).filter(\.$nomination.$id ~~ sent).all() { existing[x.awardCode, default: 0] += 1 } }
-            var adding: [String: Int] = [:]
-            for x in nominees { adding[x.awardCode, default: 0] += 1 }
-            let excess = AwardQuota.excess(quotas: m.quotaTable, existing: existing, adding: adding)
+            let excess = try await quotaExcess(m, dossier: nid, on: req.db)
             if !excess.isEmpty {
                 quotaOverride = (try? FieldRules.optionalText(field(req, "quota_override"), max: 500).get()) ?? nil
                 if quotaOverride == nil {
@@ -460,6 +477,7 @@ enum NominationController {
                 }
             }
         case .returnForCompletion:
+            if try await onOpenBallot(nid, on: req.db) { errors.append(t("nomination.error.onBallot")) }
             switch FieldRules.text(field(req, "reason", 2_000), max: 2_000) {
             case .success(let v) where !v.isEmpty: returnReason = v
             case .success: errors.append(t("nomination.error.returnReason"))
@@ -477,8 +495,12 @@ enum NominationController {
         try await req.db.writing(as: user.actor) { tx, audit in
             // Re-read under the write lock: a double click or two people at once move it once.
             guard let fresh = try await AwardNomination.find(nid, on: tx), fresh.state == from else { throw AppError.conflict }
+            // The checks that depend on other dossiers and sessions, again under the lock.
+            if step == .submit, override == nil, try await !quotaExcess(m, dossier: nid, on: tx).isEmpty { throw AppError.refused(key: "nomination.error.quotaRace") }
+            if step == .returnForCompletion, try await onOpenBallot(nid, on: tx) { throw AppError.refused(key: "nomination.error.onBallot") }
             let before = fresh.auditSnapshot
             fresh.stateRaw = next.rawValue
+            if step == .review { fresh.reviewedMs = now() }
             if step == .submit { fresh.quotaOverride = override; fresh.returnReason = nil }
             if let reason { fresh.returnReason = reason }
             fresh.updatedMs = now()
@@ -486,6 +508,27 @@ enum NominationController {
             audit.updated(fresh, before: before)
         }
         return req.redirect(to: NominationURL.nomination(nid) + "?ok=" + next.rawValue)
+    }
+
+    /// Awards of the plan this dossier's nominees would exceed, counting every dossier of the movement already sent
+    /// (and not sent back).
+    static func quotaExcess(_ m: AwardMovement, dossier nid: UUID, on db: any Database) async throws -> [AwardQuota.Excess] {
+        let sent = try await AwardNomination.query(on: db).filter(\.$movement.$id == (try m.requireID())).all()
+            .filter { $0.id != nid && ![.draft, .returned].contains($0.state) }.compactMap(\.id)
+        var existing: [String: Int] = [:]
+        if !sent.isEmpty { for x in try await AwardNominee.query(on: db).filter(\.$nomination.$id ~~ sent).all() { existing[x.awardCode, default: 0] += 1 } }
+        var adding: [String: Int] = [:]
+        for x in try await AwardNominee.query(on: db).filter(\.$nomination.$id == nid).all() { adding[x.awardCode, default: 0] += 1 }
+        return AwardQuota.excess(quotas: m.quotaTable, existing: existing, adding: adding)
+    }
+
+    /// Is one of the dossier's nominees on the ballot of a session still open?
+    static func onOpenBallot(_ nid: UUID, on db: any Database) async throws -> Bool {
+        let nominees = try await AwardNominee.query(on: db).filter(\.$nomination.$id == nid).all().compactMap(\.id)
+        guard !nominees.isEmpty else { return false }
+        let sessions = Set(try await CouncilTally.query(on: db).filter(\.$nominee.$id ~~ nominees).all().map(\.$session.id))
+        guard !sessions.isEmpty else { return false }
+        return try await CouncilSession.query(on: db).filter(\.$id ~~ Array(sessions)).filter(\.$state == "open").count() > 0
     }
 
     @Sendable static func submit(req: Request) async throws -> Response { try await move(req, .submit) }

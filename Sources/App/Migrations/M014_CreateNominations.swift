@@ -22,6 +22,7 @@ struct M014_CreateNominations: AsyncMigration {
             .field("comment_days", .int, .required)
             .field("comment_from", .string)
             .field("comment_until", .string)
+            .field("comment_opened_ms", .int64)
             .field("scheme", .string, .required)
             .field("created_ms", .int64, .required)
             .create()
@@ -72,6 +73,7 @@ struct M014_CreateNominations: AsyncMigration {
             .field("council_minutes", .string, .required)
             .field("return_reason", .string)
             .field("quota_override", .string)
+            .field("reviewed_ms", .int64)
             .field("created_ms", .int64, .required)
             .field("updated_ms", .int64, .required)
             .create()
@@ -155,8 +157,14 @@ struct M014_CreateNominations: AsyncMigration {
             .field("yes", .int, .required)
             .field("no", .int, .required)
             .field("abstain", .int, .required)
+            .field("outcome", .string)
+            .field("needed", .int)
             .unique(on: "session_id", "nominee_id")
             .create()
+        // Awards given by a decision keep the holder's name (a household has no registry entry) and the nominee.
+        // (One column per statement: SQLite adds one at a time.)
+        try await db.schema("award_records").field("holder_name", .string).update()
+        try await db.schema("award_records").field("nominee_id", .uuid).update()
         if let sql = db as? any SQLDatabase {
             try await sql.raw("CREATE INDEX award_nominations_movement ON award_nominations (movement_id, unit_id)").run()
             try await sql.raw("CREATE INDEX award_nominees_nomination ON award_nominees (nomination_id)").run()
@@ -166,6 +174,8 @@ struct M014_CreateNominations: AsyncMigration {
     }
 
     func revert(on db: any Database) async throws {
+        try await db.schema("award_records").deleteField("holder_name").update()
+        try await db.schema("award_records").deleteField("nominee_id").update()
         for t in ["emulation_entries", "award_pledges", "award_registrations", "council_tallies", "council_recusals", "council_members", "council_sessions", "award_nominees", "award_decisions", "award_evidence", "award_nominations",
                   "award_movements"] {
             try await db.schema(t).delete()

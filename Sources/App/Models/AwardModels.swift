@@ -26,6 +26,10 @@ final class AwardRecord: Model, Auditable, @unchecked Sendable {
     @OptionalField(key: "revoked_by_decision") var revokedByDecision: String?
     /// What is recovered: the certificate, the object, the money (as the decision says).
     @OptionalField(key: "recovery") var recovery: String?
+    /// The holder's name as given (set by decisions: a household has no registry entry).
+    @OptionalField(key: "holder_name") var holderName: String?
+    /// The nominee a decision gave it to.
+    @OptionalField(key: "nominee_id") var nomineeID: UUID?
     @Field(key: "created_ms") var createdMs: Int64
 
     init() {}

@@ -22,6 +22,9 @@ final class AwardMovement: Model, Auditable, @unchecked Sendable {
     @Field(key: "comment_days") var commentDays: Int
     @OptionalField(key: "comment_from") var commentFrom: String?
     @OptionalField(key: "comment_until") var commentUntil: String?
+    /// When the office published the candidates (the action, not the first day): dossiers put under review after it
+    /// were not public and do not go on a ballot.
+    @OptionalField(key: "comment_opened_ms") var commentOpenedMs: Int64?
     /// The emulation scoring scheme (`EmulationScheme` as JSON).
     @Field(key: "scheme") var schemeJSON: String
     @Field(key: "created_ms") var createdMs: Int64
@@ -63,6 +66,8 @@ final class AwardNomination: Model, Auditable, @unchecked Sendable {
     @OptionalField(key: "return_reason") var returnReason: String?
     /// Why the dossier goes over the movement's quota, when it does.
     @OptionalField(key: "quota_override") var quotaOverride: String?
+    /// When the office put it under review.
+    @OptionalField(key: "reviewed_ms") var reviewedMs: Int64?
     @Field(key: "created_ms") var createdMs: Int64
     @Field(key: "updated_ms") var updatedMs: Int64
 
@@ -110,7 +115,10 @@ final class AwardNominee: Model, Auditable, @unchecked Sendable {
 
     init() {}
 
-    var results: [RuleResult] { (try? JSONDecoder().decode([RuleResult].self, from: Data(eligibility.utf8))) ?? [] }
+    /// Each rule with its result, as checked when the nominee was added (labelled from the rule kept, not from a
+    /// catalogue edited since).
+    var checked: [CheckedRule] { (try? JSONDecoder().decode([CheckedRule].self, from: Data(eligibility.utf8))) ?? [] }
+    var results: [RuleResult] { checked.map(\.result) }
 
     var auditSnapshot: any Encodable {
         [
@@ -202,6 +210,9 @@ final class CouncilTally: Model, @unchecked Sendable {
     @Field(key: "yes") var yes: Int
     @Field(key: "no") var no: Int
     @Field(key: "abstain") var abstain: Int
+    /// Set when the session closes: "passed", "failed" or "no_quorum", and the yes votes that were needed.
+    @OptionalField(key: "outcome") var outcome: String?
+    @OptionalField(key: "needed") var needed: Int?
 
     init() {}
 
@@ -331,4 +342,10 @@ final class AwardEvidence: Model, @unchecked Sendable {
     @Field(key: "created_ms") var createdMs: Int64
 
     init() {}
+}
+
+/// A rule and its result, stored together with the nominee.
+struct CheckedRule: Codable, Sendable {
+    let rule: EligibilityRule
+    let result: RuleResult
 }

@@ -148,8 +148,9 @@ public struct Fraction: Codable, Equatable, Sendable {
     public let numerator: Int
     public let denominator: Int
 
+    /// At most a millionth (what "90,5 %" needs); a larger denominator could overflow the integer comparisons.
     public init?(_ numerator: Int, _ denominator: Int) {
-        guard denominator > 0, numerator >= 0, numerator <= denominator else { return nil }
+        guard denominator > 0, denominator <= 1_000_000, numerator >= 0, numerator <= denominator else { return nil }
         self.numerator = numerator
         self.denominator = denominator
     }
@@ -181,6 +182,12 @@ public struct VoteOutcome: Sendable, Equatable {
     public let passed: Bool
     /// Yes votes needed.
     public let needed: Int
+
+    public init(quorum: Bool, passed: Bool, needed: Int) {
+        self.quorum = quorum
+        self.passed = passed
+        self.needed = needed
+    }
 }
 
 public enum CouncilArithmetic {

@@ -155,7 +155,7 @@ enum DecisionPages {
                         SurveyAdminPages.th(t("ballot.yes"), num: true); SurveyAdminPages.th(t("decision.certificate")) } }
                     H.tbody {
                         for (i, x) in l.nominees.enumerated() {
-                            let record = records.first { $0.personID != nil ? $0.personID == x.personID : $0.unitID != nil ? $0.unitID == x.unitID : false }
+                            let record = records.first { $0.nomineeID == x.id }
                             H.tr {
                                 H.td(.class("num")) { String(i + 1) }
                                 H.th(.attr("scope", "row")) { x.holderName }

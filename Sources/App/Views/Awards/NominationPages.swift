@@ -297,17 +297,16 @@ enum NominationPages {
                     }
                     if let o = x.overrideReason { H.p { H.strong { t("nomination.override") + ": " }; o } }
                     H.p(.class("hint")) { t("nomination.rulesVersion", x.rulesVersion) }
-                    let rules = catalogue.types.first { $0.code == x.awardCode }?.rules ?? []
                     H.div(.class("table-wrap")) {
                         H.table {
                             H.caption { t("award.rules") + " — " + x.holderName }
                             H.thead { H.tr { th(t("award.rule")); th(t("award.result")); th(t("award.data")) } }
                             H.tbody {
-                                for (i, r) in x.results.enumerated() {
+                                for c in x.checked {
                                     H.tr {
-                                        H.th(.attr("scope", "row")) { i < rules.count ? AwardPages.describe(t, rules[i]) : r.key }
-                                        H.td { AwardPages.badge(t, r.status) }
-                                        H.td { t(r.key, arguments: AwardPages.readable(t, r)) }
+                                        H.th(.attr("scope", "row")) { AwardPages.describe(t, c.rule) }
+                                        H.td { AwardPages.badge(t, c.result.status) }
+                                        H.td { t(c.result.key, arguments: AwardPages.readable(t, c.result)) }
                                     }
                                 }
                             }
