@@ -272,6 +272,8 @@ import ZIPFoundation
             let again = try await app.post(DecisionURL.revoke(did), as: w.office, form: revokeForm)
             #expect(again.status == .unprocessableEntity && again.text.contains("đã bị thu hồi"))
             #expect(try await app.get(DecisionURL.decision(did), as: w.office).text.contains("Quyết định đã bị thu hồi"))
+            let publicPage = try await app.get(NominationURL.honours, as: .anonymous).text
+            #expect(publicPage.contains("Quyết định số 1234/QĐ-UBND") && publicPage.contains("Đã thu hồi"))
             // Every change to votes' results and decisions is in the trail.
             #expect(try await AuditRecord.query(on: app.db).filter(\.$entityType == "award_decision").count() == 4)
             #expect(try await AuditRecord.query(on: app.db).filter(\.$entityType == "council_result").count() == 1)

@@ -252,6 +252,10 @@ enum EmulationController {
         r.targets = targets
         r.createdMs = NominationController.now()
         try await req.db.writing(as: user.actor) { tx, audit in
+            // Again under the write lock: a double click registers once.
+            let same = try await AwardRegistration.query(on: tx).filter(\.$movement.$id == mid).filter(\.$awardCode == r.awardCode).all()
+                .contains { ($0.personID != nil && $0.personID == r.personID) || ($0.holderUnitID != nil && $0.holderUnitID == r.holderUnitID) }
+            guard !same else { throw AppError.conflict }
             try await r.create(on: tx)
             audit.created(r)
         }
@@ -285,6 +289,7 @@ enum EmulationController {
         p.signatories = try await members(block, on: req.db).map(\.name).sorted().joined(separator: "\n")
         p.createdMs = NominationController.now()
         try await req.db.writing(as: user.actor) { tx, audit in
+            guard try await AwardPledge.query(on: tx).filter(\.$movement.$id == mid).filter(\.$block.$id == p.$block.id).count() == 0 else { throw AppError.conflict }
             try await p.create(on: tx)
             audit.created(p)
         }

@@ -565,7 +565,8 @@ enum NominationController {
             let nominees = byID.isEmpty ? [] : try await AwardNominee.query(on: req.db).filter(\.$nomination.$id ~~ Array(byID.keys)).all()
             candidates.append((m, nominees.map { ($0, byID[$0.$nomination.id] ?? "") }.sorted { $0.0.holderName < $1.0.holderName }))
         }
-        let published = try await AwardDecision.query(on: req.db).filter(\.$state == "published").sort(\.$signedOn, .descending).limit(50).all()
+        // Published decisions, and revoked ones marked as such (a revocation is public too).
+        let published = try await AwardDecision.query(on: req.db).filter(\.$state ~~ ["published", "revoked"]).sort(\.$signedOn, .descending).limit(50).all()
         var decisions: [(AwardDecision, [AwardNominee])] = []
         for d in published {
             decisions.append((d, try await AwardNominee.query(on: req.db).filter(\.$decisionID == (try d.requireID())).all().sorted { $0.holderName < $1.holderName }))

@@ -444,6 +444,7 @@ enum NominationPages {
             for (d, list) in decisions {
                 H.section(.class("card")) {
                     H.h3 { t("honours.decision", d.number ?? "", CivilDate(parsing: d.signedOn ?? "")?.vietnamese ?? "", d.awardName) }
+                    if d.state == "revoked" { H.p { H.span(.class("badge warn")) { t("decision.state.revoked") } } }
                     H.ul { for x in list { H.li { x.holderName } } }
                 }
             }
