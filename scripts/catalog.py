@@ -1046,6 +1046,7 @@ S.update({
 "honours.decision": ("Quyết định số {0}/QĐ-UBND ngày {1} — {2}", "Decision {0}/QĐ-UBND of {1} — {2}"),
 "cert.to": ("Tặng", "Awarded to"), "cert.for": ("Đã có thành tích xuất sắc trong phong trào thi đua năm {0}", "For outstanding achievements in the {0} emulation movement"),
 "cert.decision": ("Quyết định số {0} ngày {1}", "Decision {0} of {1}"),
+"nomination.error.notProvincial": ("{0} do {1} quyết định, không đề nghị lên tỉnh.", "{0} is decided by {1}, not proposed to the province."),
 "nomination.error.onBallot": ("Hồ sơ đang có đối tượng trong phiên bỏ phiếu chưa kết thúc; không trả lại được lúc này.", "A nominee of this dossier is on an open ballot; it cannot be returned now."),
 "nomination.error.quotaRace": ("Trong lúc gửi, đơn vị khác vừa gửi hồ sơ làm vượt kế hoạch khen thưởng. Hãy mở lại hồ sơ và ghi lý do vượt số lượng.", "Meanwhile another dossier filled the award plan. Open the dossier again and give a reason to go over it."),
 "council.error.recusedSince": ("Bạn vừa rút khỏi biểu quyết một đối tượng; hãy tải lại trang và bỏ phiếu lại.", "You have just recused from a nominee; reload the page and vote again."),

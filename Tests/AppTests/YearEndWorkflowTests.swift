@@ -287,7 +287,10 @@ import ZIPFoundation
             let t = Self.today(app)
             _ = try await app.post(NominationURL.nominations(w.movement), as: w.head, form: ["unit": w.f.snv.uuidString])
             let nid = try #require(try await AwardNomination.query(on: app.db).first()?.requireID())
-            _ = try await app.post(NominationURL.nominees(nid), as: w.head, form: ["award": "CSTDCS", "holder": "CB-LAN", "achievements": "Sáng kiến số hóa"])
+            // A unit-level title is decided in the unit, not proposed to the province.
+            let unitLevel = try await app.post(NominationURL.nominees(nid), as: w.head, form: ["award": "CSTDCS", "holder": "CB-LAN", "achievements": "Sáng kiến số hóa"])
+            #expect(unitLevel.status == .unprocessableEntity && unitLevel.text.contains("không đề nghị lên tỉnh"))
+            #expect(try await app.post(NominationURL.nominees(nid), as: w.head, form: ["award": "TTLDXS", "holder": "SNV", "achievements": "Dẫn đầu khối"]).status == .seeOther)
             _ = try await app.post(NominationURL.nomination(nid), as: w.head, form: ["letter_number": "1/TTr", "letter_date": t.iso, "report": "r", "council_minutes": "m"])
             #expect(try await app.post(NominationURL.step(nid, .submit), as: w.head).status == .seeOther)
             _ = try await app.post(NominationURL.step(nid, .receive), as: w.office)
@@ -328,11 +331,11 @@ import ZIPFoundation
 
             // The head registers Lan and the department; twice is refused; a person of another unit too.
             let reg = try await app.post(EmulationURL.registrations(w.movement), as: w.head, form: [
-                "reg_unit": w.f.snv.uuidString, "reg_award": "CSTDCS", "reg_holder": "cb-lan", "reg_targets": "1 sáng kiến cấp cơ sở; 100% hồ sơ đúng hạn",
+                "reg_unit": w.f.snv.uuidString, "reg_award": "BKCT", "reg_holder": "cb-lan", "reg_targets": "1 sáng kiến cấp cơ sở; 100% hồ sơ đúng hạn",
             ])
             #expect(reg.status == .seeOther)
             #expect(try await app.post(EmulationURL.registrations(w.movement), as: w.head, form: [
-                "reg_unit": w.f.snv.uuidString, "reg_award": "CSTDCS", "reg_holder": "CB-LAN", "reg_targets": "lần nữa",
+                "reg_unit": w.f.snv.uuidString, "reg_award": "BKCT", "reg_holder": "CB-LAN", "reg_targets": "lần nữa",
             ]).status == .unprocessableEntity)
             #expect(try await app.post(EmulationURL.registrations(w.movement), as: w.head, form: [
                 "reg_unit": w.f.snv.uuidString, "reg_award": "TTLDXS", "reg_holder": "", "reg_targets": "Tập thể lao động xuất sắc",
@@ -349,7 +352,7 @@ import ZIPFoundation
             // The registration is shown with the nominee at review time.
             _ = try await app.post(NominationURL.nominations(w.movement), as: w.head, form: ["unit": w.f.snv.uuidString])
             let nid = try #require(try await AwardNomination.query(on: app.db).first()?.requireID())
-            _ = try await app.post(NominationURL.nominees(nid), as: w.head, form: ["award": "CSTDCS", "holder": "CB-LAN", "achievements": "Sáng kiến số hóa", "override_reason": "x"])
+            _ = try await app.post(NominationURL.nominees(nid), as: w.head, form: ["award": "BKCT", "holder": "CB-LAN", "achievements": "Sáng kiến số hóa", "override_reason": "x"])
             let dossierPage = try await app.get(NominationURL.nomination(nid), as: w.head).text
             #expect(dossierPage.contains("Đã đăng ký thi đua: 1 sáng kiến cấp cơ sở") && dossierPage.contains("Xét theo: Danh mục khởi tạo"))
             // Evidence: a file recognised by its content (a text file named .pdf is refused), or a document's reference.

@@ -299,6 +299,7 @@ enum NominationController {
         let catalogue = try await AwardController.catalogue(on: req.db)
         let award = catalogue.types.first { $0.code == values["award"]! }
         if award == nil { e.add("award", message: t("nomination.error.choose")) }
+        if let award, !award.decidedByProvince { e.add("award", message: t("nomination.error.notProvincial", award.name, award.authority)) }
         let achievements = e.take("achievements", FieldRules.text(values["achievements"]!, max: 8_000))
         if achievements == "" { e.add("achievements", "problem.required") }
         let overrideReason = e.take("override_reason", FieldRules.optionalText(values["override_reason"]!, max: 500)) ?? nil

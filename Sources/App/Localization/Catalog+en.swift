@@ -920,6 +920,7 @@ extension Catalog {
         "nomination.error.minutes": "The dossier needs the unit council's minutes.",
         "nomination.error.noNominees": "The dossier has no nominee.",
         "nomination.error.noneUnderReview": "No dossier is under review to publish.",
+        "nomination.error.notProvincial": "{0} is decided by {1}, not proposed to the province.",
         "nomination.error.onBallot": "A nominee of this dossier is on an open ballot; it cannot be returned now.",
         "nomination.error.oneAward": "One achievement, one award: this nominee is already proposed for, or holds, {0} for {1}.",
         "nomination.error.overrideNeeded": "A rule is not met: {0}. To nominate anyway, give a reason.",

@@ -920,6 +920,7 @@ extension Catalog {
         "nomination.error.minutes": "Hồ sơ cần biên bản họp Hội đồng thi đua của đơn vị.",
         "nomination.error.noNominees": "Hồ sơ chưa có đối tượng đề nghị nào.",
         "nomination.error.noneUnderReview": "Chưa có hồ sơ nào đang thẩm định để công khai.",
+        "nomination.error.notProvincial": "{0} do {1} quyết định, không đề nghị lên tỉnh.",
         "nomination.error.onBallot": "Hồ sơ đang có đối tượng trong phiên bỏ phiếu chưa kết thúc; không trả lại được lúc này.",
         "nomination.error.oneAward": "Mỗi thành tích chỉ được khen một lần: đối tượng này đã được đề nghị hoặc đã nhận {0} cho năm {1}.",
         "nomination.error.overrideNeeded": "Chưa đủ tiêu chuẩn: {0}. Nếu vẫn đề nghị, hãy ghi lý do.",

@@ -18,6 +18,13 @@ public struct AwardType: Codable, Equatable, Sendable {
     public var thresholdOfPresent: Bool?
 
     public var threshold: Fraction { passThreshold.flatMap(Fraction.init(parsing:)) ?? Fraction(7, 10)! }
+
+    /// Does the province decide it (its People's Committee or Chairman)? Awards a unit's head gives (Giấy khen,
+    /// Chiến sĩ thi đua cơ sở) are decided in the unit, not proposed to the province's council.
+    public var decidedByProvince: Bool {
+        let a = VietnameseText.fold(authority)
+        return a.contains("ubnd tinh") || a.contains("uy ban nhan dan tinh")
+    }
     public var ofAllMembers: Bool { !(thresholdOfPresent ?? false) }
 
     public init(code: String, name: String, subject: AwardSubject, authority: String, legalBasis: String, merit: Bool, rules: [EligibilityRule],

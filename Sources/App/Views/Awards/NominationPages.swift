@@ -325,7 +325,7 @@ enum NominationPages {
                     Layout.csrfField(ctx)
                     H.h2 { t("nomination.addNominee") }
                     Components.selectField(t("award.type"), name: "award",
-                                           options: catalogue.types.map { ($0.code, $0.name + " — " + t("award.subject." + $0.subject.rawValue)) },
+                                           options: catalogue.types.filter(\.decidedByProvince).map { ($0.code, $0.name + " — " + t("award.subject." + $0.subject.rawValue)) },
                                            selected: values["award"], errors: errors, required: true)
                     Components.textField(t("nomination.holder"), name: "holder", value: values["holder"], errors: errors, required: true, hint: t("nomination.holderHint"))
                     Components.textArea("achievements", t("nomination.achievements"), value: values["achievements"] ?? "", errors: errors)
