@@ -190,6 +190,8 @@ def test_the_whole_year_end(browser: Browser) -> None:
     # The movement's scoring (ranked per block, each number with its source) and its reviews, on screen and as DOCX.
     goto(office, movement)
     click_and_wait(office, office.locator("main a", has_text="Chấm điểm thi đua"))
+    click_and_wait(office, office.locator("main a", has_text="Sửa tiêu chí, thang điểm"))
+    assert "parPercent" in office.locator("#f-json").input_value()
     goto(office, movement.split("?")[0] + "/review?kind=midterm")
     assert "Sơ kết phong trào thi đua" in main_text(office) and "KẾT QUẢ CHẤM ĐIỂM THI ĐUA THEO KHỐI, CỤM" in main_text(office)
     review = docx_text(download(office, "Tải báo cáo"))

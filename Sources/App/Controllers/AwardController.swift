@@ -151,14 +151,8 @@ enum AwardRecords {
 
     /// The unit's band in each year's latest published PAR Index.
     static func unitBands(_ unit: UUID, on db: any Database) async throws -> [Int: String] {
-        var out: [Int: String] = [:]
-        let publications = try await IndexPublication.query(on: db).sort(\.$number).all()
-        for p in publications {
-            guard let payload = try? JSONDecoder().decode(PublicationPayload.self, from: Data(p.payload.utf8)),
-                let row = payload.results.first(where: { $0.unitID.uppercased() == unit.uuidString.uppercased() }), let band = row.band
-            else { continue }
-            out[payload.year] = band
+        try await PublicationPayload.latestByYear(on: db).compactMapValues { payload in
+            payload.results.first { $0.unitID.uppercased() == unit.uuidString.uppercased() }?.band
         }
-        return out
     }
 }

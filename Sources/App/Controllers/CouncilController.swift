@@ -77,7 +77,7 @@ enum CouncilController {
         if try await CouncilSession.query(on: req.db).filter(\.$movement.$id == mid).filter(\.$state == "open").count() > 0 {
             errors.append(t("council.error.oneOpen"))
         }
-        guard errors.isEmpty, let title, let day = held ?? nil, let chair, let secretary, let quorum else {
+        guard errors.isEmpty, let title, let day = held ?? nil, let chair, let secretary, quorum != nil else {
             return try await NominationController.movementPage(req, user, m, error: errors.joined(separator: " "), status: .unprocessableEntity)
         }
         let s = CouncilSession()
@@ -91,7 +91,6 @@ enum CouncilController {
         s.chair = chair
         s.secretary = secretary
         s.createdMs = NominationController.now()
-        _ = quorum
         let sid: UUID = try await req.db.writing(as: user.actor) { tx, audit in
             // Under the write lock: a double click opens one session, with the ballot as it is now.
             guard try await CouncilSession.query(on: tx).filter(\.$movement.$id == mid).filter(\.$state == "open").count() == 0 else { throw AppError.conflict }

@@ -28,12 +28,8 @@ enum EmulationController {
     /// The latest publication of each year's PAR Index: each unit's percentage and band.
     static func parResults(year: Int, on db: any Database) async throws -> [UUID: (percent: Points, band: String?)] {
         var out: [UUID: (Points, String?)] = [:]
-        for p in try await IndexPublication.query(on: db).sort(\.$number).all() {
-            guard let payload = try? JSONDecoder().decode(PublicationPayload.self, from: Data(p.payload.utf8)), payload.year == year else { continue }
-            out = [:]
-            for row in payload.results {
-                if let id = UUID(uuidString: row.unitID), let pct = Points(parsing: row.percent) { out[id] = (pct, row.band) }
-            }
+        for row in try await PublicationPayload.latestByYear(on: db)[year]?.results ?? [] {
+            if let id = UUID(uuidString: row.unitID), let pct = Points(parsing: row.percent) { out[id] = (pct, row.band) }
         }
         return out
     }
@@ -220,19 +216,16 @@ enum EmulationController {
         let catalogue = try await AwardController.catalogue(on: req.db)
         let award = catalogue.types.first { $0.code == NominationController.field(req, "reg_award", 40) }
         if award == nil { errors.append(t("nomination.error.choose")) }
-        let holder = NominationController.field(req, "reg_holder", 200).trimmingCharacters(in: .whitespaces).uppercased()
+        let holderRaw = NominationController.field(req, "reg_holder", 200)
         let targets = try? FieldRules.text(NominationController.field(req, "reg_targets", 4_000), max: 4_000).get()
         if (targets ?? "").isEmpty { errors.append(t("emulation.error.targets")) }
-        let subtree = try await UnitTree.subtreeIDs(of: [unitID], on: req.db)
-        var person: Person?
-        var holderUnit: Unit?
-        if let award, award.subject == .individual {
-            person = try await Person.query(on: req.db).filter(\.$code == holder).first()
-            if person == nil || !subtree.contains(person!.$unit.id) { errors.append(t("nomination.error.person", holder)) }
-        } else if award != nil {
-            holderUnit = holder.isEmpty ? try await Unit.find(unitID, on: req.db) : try await Unit.query(on: req.db).filter(\.$code == holder).first()
-            if holderUnit == nil || !subtree.contains(holderUnit!.id!) { errors.append(t("nomination.error.unitHolder", holder)) }
+        var holder: NominationController.Holder?
+        if let award {
+            let found = try await NominationController.holder(award, holderRaw, within: unitID, emptyIsUnit: true, t: t, on: req.db)
+            if let message = found.error { errors.append(message) }
+            holder = found.holder
         }
+        let person = holder?.person, holderUnit = holder?.unit
         if errors.isEmpty, let award {
             let same = try await AwardRegistration.query(on: req.db).filter(\.$movement.$id == mid).filter(\.$awardCode == award.code).all()
                 .contains { ($0.personID != nil && $0.personID == person?.id) || ($0.holderUnitID != nil && $0.holderUnitID == holderUnit?.id) }
@@ -248,7 +241,7 @@ enum EmulationController {
         r.subjectRaw = award.subject.rawValue
         r.personID = person?.id
         r.holderUnitID = holderUnit?.id
-        r.holderName = person?.fullName ?? holderUnit?.name ?? holder
+        r.holderName = holder?.name ?? ""
         r.targets = targets
         r.createdMs = NominationController.now()
         try await req.db.writing(as: user.actor) { tx, audit in
@@ -380,11 +373,9 @@ enum MovementReview {
         // IV. PAR Index trend.
         out.append(.heading("IV. CHỈ SỐ CẢI CÁCH HÀNH CHÍNH QUA CÁC NĂM", centred: false))
         var trend: [Int: (Points, Int)] = [:]
-        for p in try await IndexPublication.query(on: db).sort(\.$number).all() {
-            guard let payload = try? JSONDecoder().decode(PublicationPayload.self, from: Data(p.payload.utf8)) else { continue }
+        for (year, payload) in try await PublicationPayload.latestByYear(on: db) {
             let values = payload.results.compactMap { Points(parsing: $0.percent) }
-            guard !values.isEmpty else { continue }
-            trend[payload.year] = (values.reduce(Points.zero, +), values.count)  // the latest publication of the year wins
+            if !values.isEmpty { trend[year] = (values.reduce(Points.zero, +), values.count) }
         }
         if trend.isEmpty {
             out.append(.paragraph("Chưa có kết quả Chỉ số cải cách hành chính được công bố."))

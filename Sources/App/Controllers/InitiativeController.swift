@@ -226,10 +226,7 @@ enum InitiativeController {
 
     /// The units the user may write initiatives for.
     static func writableUnits(_ req: Request, _ user: CurrentUser) async throws -> [Unit] {
-        let scope = try await SurveyAdminController.scope(req, user, .submitInitiatives)
-        var q = Unit.query(on: req.db).sort(\.$name)
-        if let scope { q = q.filter(\.$id ~~ Array(scope)) }
-        return try await q.all()
+        try await SurveyAdminController.units(req, user, .submitInitiatives)
     }
 
     static func openPeriod(on db: any Database) async throws -> InitiativePeriod? {

@@ -116,7 +116,7 @@ enum NominationController {
         let nominations = try await q.all().sorted { $0.unit.name < $1.unit.name }
         let counts = try await nomineeCounts(nominations.compactMap(\.id), on: req.db)
         let manager = await isManager(req)
-        let writable = try await writableUnits(req, user)
+        let writable = try await SurveyAdminController.units(req, user, .nominateAwards)
         let sessions = try await CouncilSession.query(on: req.db).filter(\.$movement.$id == id).sort(\.$createdMs).all()
         let decisions = try await AwardDecision.query(on: req.db).filter(\.$movement.$id == id).sort(\.$createdMs).all()
         let councillors = manager ? try await CouncilController.councillors(on: req.db) : []
@@ -149,14 +149,6 @@ enum NominationController {
             .filter { [.voted, .decided, .published].contains($0.state) }.compactMap(\.id)
         guard !ids.isEmpty else { return [] }
         return try await AwardNominee.query(on: db).filter(\.$nomination.$id ~~ ids).filter(\.$result == "passed").all()
-    }
-
-    static func writableUnits(_ req: Request, _ user: CurrentUser) async throws -> [Unit] {
-        guard AccessPolicy.table.keys.contains(where: { r in user.grants.contains { $0.role == r } && AccessPolicy.permits(r, .nominateAwards) }) else { return [] }
-        let scope = try await SurveyAdminController.scope(req, user, .nominateAwards)
-        var q = Unit.query(on: req.db).sort(\.$name)
-        if let scope { q = q.filter(\.$id ~~ Array(scope)) }
-        return try await q.all()
     }
 
     /// Opens the public comment period on the candidates under review (today and the movement's number of days).
@@ -303,34 +295,16 @@ enum NominationController {
         let achievements = e.take("achievements", FieldRules.text(values["achievements"]!, max: 8_000))
         if achievements == "" { e.add("achievements", "problem.required") }
         let overrideReason = e.take("override_reason", FieldRules.optionalText(values["override_reason"]!, max: 500)) ?? nil
-        let holderRaw = values["holder"]!.trimmingCharacters(in: .whitespaces)
-        let subtree = try await UnitTree.subtreeIDs(of: [n.$unit.id], on: req.db)
-        var person: Person?
-        var unit: Unit?
-        var holderName = ""
-        var record = NomineeRecord()
+        var holder: Holder?
         if let award, e.isEmpty {
-            switch award.subject {
-            case .individual:
-                person = try await Person.query(on: req.db).filter(\.$code == holderRaw.uppercased()).first()
-                if let p = person, subtree.contains(p.$unit.id) {
-                    holderName = p.fullName
-                    record = try await AwardRecords.record(of: p, on: req.db)
-                } else {
-                    e.add("holder", message: t("nomination.error.person", holderRaw))
-                }
-            case .collective:
-                unit = try await Unit.query(on: req.db).filter(\.$code == holderRaw.uppercased()).first()
-                if let u = unit, let uid = u.id, subtree.contains(uid) {
-                    holderName = u.name
-                    record = try await AwardRecords.record(ofUnit: uid, on: req.db)
-                } else {
-                    e.add("holder", message: t("nomination.error.unitHolder", holderRaw))
-                }
-            case .household:
-                if let name = e.take("holder", FieldRules.name(holderRaw, max: 200)) { holderName = name }
-            }
+            let found = try await Self.holder(award, values["holder"]!, within: n.$unit.id, emptyIsUnit: false, t: t, on: req.db)
+            if let message = found.error { e.add("holder", message: message) }
+            holder = found.holder
         }
+        let person = holder?.person, unit = holder?.unit, holderName = holder?.name ?? ""
+        var record = NomineeRecord()
+        if let person { record = try await AwardRecords.record(of: person, on: req.db) }
+        if let uid = unit?.id { record = try await AwardRecords.record(ofUnit: uid, on: req.db) }
         var results: [RuleResult] = []
         var checkedRules: [CheckedRule] = []
         if let award, e.isEmpty {
@@ -376,6 +350,38 @@ enum NominationController {
             audit.created(x)
         }
         return req.redirect(to: NominationURL.nomination(try n.requireID()) + "?ok=saved")
+    }
+
+    /// Who an award goes to: a person, a unit, or a household (by name).
+    struct Holder: Sendable {
+        var person: Person?
+        var unit: Unit?
+        var name: String
+    }
+
+    /// The holder the award's subject asks for, within `unit` and its sub-units: a person by code, a unit by code (an
+    /// empty code is `unit` itself when `emptyIsUnit`), a household by name — or why not, in words.
+    static func holder(_ award: AwardType, _ raw: String, within unit: UUID, emptyIsUnit: Bool, t: Localizer, on db: any Database) async throws
+        -> (holder: Holder?, error: String?)
+    {
+        let code = raw.trimmingCharacters(in: .whitespaces)
+        let subtree = try await UnitTree.subtreeIDs(of: [unit], on: db)
+        switch award.subject {
+        case .individual:
+            guard let p = try await Person.query(on: db).filter(\.$code == code.uppercased()).first(), subtree.contains(p.$unit.id) else {
+                return (nil, t("nomination.error.person", code))
+            }
+            return (Holder(person: p, unit: nil, name: p.fullName), nil)
+        case .collective:
+            let u = code.isEmpty && emptyIsUnit ? try await Unit.find(unit, on: db) : try await Unit.query(on: db).filter(\.$code == code.uppercased()).first()
+            guard let u, let uid = u.id, subtree.contains(uid) else { return (nil, t("nomination.error.unitHolder", code)) }
+            return (Holder(person: nil, unit: u, name: u.name), nil)
+        case .household:
+            switch FieldRules.name(code, max: 200) {
+            case .success(let name): return (Holder(person: nil, unit: nil, name: name), nil)
+            case .failure(let p): return (nil, t.problem(p.key, p.argument))
+            }
+        }
     }
 
     /// One achievement, one award: the holder is already proposed for the award in this movement, or the registry holds

@@ -22,6 +22,14 @@ enum SurveyAdminController {
         return try await UnitTree.subtreeIDs(of: AccessPolicy.scopeRoots(user.grants, action), on: req.db)
     }
 
+    /// The units the user may do `action` for, by name (none without the action).
+    static func units(_ req: Request, _ user: CurrentUser, _ action: Action) async throws -> [Unit] {
+        guard AccessPolicy.permits(user.grants, action) else { return [] }
+        var q = Unit.query(on: req.db).sort(\.$name)
+        if let scope = try await scope(req, user, action) { q = q.filter(\.$id ~~ Array(scope)) }
+        return try await q.all()
+    }
+
     // MARK: Overview
 
     @Sendable static func index(req: Request) async throws -> Response {

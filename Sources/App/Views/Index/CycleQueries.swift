@@ -117,6 +117,15 @@ enum CycleQueries {
 /// What is published: a deterministic JSON document (sorted keys, exact decimal strings) whose SHA-256 is shown
 /// on the public page, so anyone can check a downloaded copy.
 struct PublicationPayload: Codable, Sendable {
+    /// Each year's latest publication (by the time it was published; an erratum replaces the earlier text).
+    static func latestByYear(on db: any Database) async throws -> [Int: PublicationPayload] {
+        var out: [Int: PublicationPayload] = [:]
+        for p in try await IndexPublication.query(on: db).sort(\.$publishedMillis).sort(\.$number).all() {
+            if let payload = try? JSONDecoder().decode(PublicationPayload.self, from: Data(p.payload.utf8)) { out[payload.year] = payload }
+        }
+        return out
+    }
+
     struct Area: Codable, Sendable { let code: String, title: String, max: String }
     struct FrameworkInfo: Codable, Sendable {
         let code: String, name: String, places: Int, total: String, areas: [Area], bands: [String]
