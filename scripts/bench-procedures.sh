@@ -2,6 +2,7 @@
 # Benchmark of procedure performance (issue 6), release build, embedded SQLite, in one run on one machine:
 #   1. COUNT synthetic dossiers (default 1,000,000) as CSV, over the demo province's units and catalogue;
 #   2. baseline: DuckDB reads the same CSV and computes every tally (scripts/duckdb-indicators.py);
+#   2b. durable baseline: Python stores the same rows as read in SQLite (scripts/sqlite-import-baseline.py);
 #   3. ThiDua: `thidua dossiers import FILE` — parse, check, store, and every tally kept current;
 #   4. exactness: every stored tally equals DuckDB's (the independent computation);
 #   5. 10,000 more dossiers through the JSON API (batches of 5,000), then the indicators read back;
@@ -38,6 +39,10 @@ echo "== 1. generated $COUNT dossiers ($(du -h "$DIR/dossiers.csv" | cut -f1)) i
 
 echo "== 2. baseline: DuckDB over the same CSV"
 "$VENV/bin/python" scripts/duckdb-indicators.py "$DIR/thidua.sqlite" "$DIR/dossiers.csv"
+
+echo "== 2b. durable baseline: the same rows stored as read in SQLite (no checks, no indicators)"
+python3 scripts/sqlite-import-baseline.py "$DIR" "$DIR/dossiers.csv"
+rm -f "$DIR"/import-baseline.sqlite*
 
 echo "== 3. ThiDua: thidua dossiers import"
 start=$(date +%s.%N)

@@ -1,3 +1,4 @@
+import Foundation
 import PropertyBased
 import Testing
 
@@ -351,6 +352,77 @@ import Testing
             let s = GroupScoring.decision766.score(i)
             for g in s.groups { if let v = g.score { #expect(v >= .zero && v <= g.points) } }
             #expect(s.total <= s.covered)
+        }
+    }
+}
+
+/// The byte-level fast paths an import goes through give exactly what the general rules give (issue 6: the
+/// import's speed must not change a single accepted value or a refusal).
+@Suite struct FastPathTests {
+    /// Pieces strings are built from: ASCII of every kind, white space, and Vietnamese letters (composed and not).
+    static let pieces: [String] = [
+        "a", "Z", "m", "0", "7", "9", "-", "_", ".", "/", ":", "+", "T", "t", "Z", "z", " ", "  ", "\t", "\n", "\r\n", "\u{0B}", "\u{00}",
+        "\u{7F}", ",", "\"", "=", "đ", "Đ", "ễ", "e\u{0302}\u{0303}", "\u{00A0}", "ß", "ﬁ", "Ư", "\u{3000}",
+    ]
+
+    static func text(_ picks: [Int]) -> String { picks.map { pieces[$0] }.joined() }
+
+    @Test func foldAndNormalizeAgreeWithTheGeneralRules() async {
+        await propertyCheck(input: Gen.int(in: 0...(Self.pieces.count - 1)).array(of: 0...24)) { picks in
+            let s = Self.text(picks)
+            #expect(VietnameseText.fold(s) == VietnameseText.foldGeneral(s))
+            #expect(VietnameseText.normalize(s) == VietnameseText.normalizeGeneral(s))
+            #expect(s.trimmedWhitespace() == s.trimmingCharacters(in: .whitespaces))
+        }
+    }
+
+    @Test func codesAgreeWithTheGeneralRule() async {
+        await propertyCheck(input: Gen.int(in: 0...(Self.pieces.count - 1)).array(of: 0...40)) { picks in
+            let s = Self.text(picks)
+            #expect(FieldRules.code(s) == FieldRules.codeGeneral(s))
+        }
+    }
+
+    @Test(arguments: ["xhl-c-260000000", "2.000528.000.00.00.H99", "-abc", "a", String(repeating: "A", count: 33), "a b", "_x"])
+    func codeExamples(_ s: String) {
+        #expect(FieldRules.code(s) == FieldRules.codeGeneral(s))
+    }
+
+    /// Instants: a valid one-stop timestamp with one or two characters replaced, cut or lengthened.
+    @Test func instantsAgreeWithTheGeneralParser() async {
+        let bases = [
+            "2026-11-23T09:15:54+07:00", "2026-02-28 23:59:59", "2024-02-29T00:00:00Z", "2026-12-31T23:59:59-05:30", "1900-01-01T00:00:00+14:00",
+        ]
+        let alphabet = Array("0123456789+-:TZz .x/")
+        await propertyCheck(input: Gen.int(in: 0...(bases.count - 1)), Gen.int(in: 0...30), Gen.int(in: 0...(alphabet.count - 1)), Gen.int(in: 0...(31 * alphabet.count - 1))) { b, i, c, je in
+            let (j, e) = je.quotientAndRemainder(dividingBy: alphabet.count)
+            var chars = Array(bases[b])
+            if i < chars.count { chars[i] = alphabet[c] } else if i < 28 { chars.removeLast(min(chars.count, 30 - i)) } else { chars.append(alphabet[c]) }
+            if j < chars.count, j % 3 == 0 { chars[j] = alphabet[e] }
+            let s = String(chars)
+            #expect(InstantText.parse(s) == InstantText.parseGeneral(s), "\(s)")
+            if let fast = InstantText.parseCanonical(s) { #expect(fast == InstantText.parseGeneral(s), "\(s)") }
+        }
+    }
+
+    @Test(arguments: [
+        ("2026-11-23T09:15:54+07:00", true), ("2026-11-23T02:15:54Z", true), ("2026-11-23 09:15:54", true), ("2026-02-30T09:15:54", false),
+        ("2026-11-23T24:00:00", false), ("2026-11-23T09:15:54+15:00", false), ("2026-11-23T09:15:54-03:30", true),
+    ])
+    func instantExamples(_ s: String, _ fastPath: Bool) {
+        #expect((InstantText.parseCanonical(s) != nil) == fastPath)
+        #expect(InstantText.parse(s) == InstantText.parseGeneral(s))
+    }
+
+    @Test func factsWrittenDirectlyReadBackWithJSONDecoder() async throws {
+        await propertyCheck(input: Gen.int(in: 0...(1 << 12 - 1)), Gen.int(in: -1...400), Gen.int(in: -1...40)) { bits, hd, internalLimit in
+            func bit(_ i: Int) -> Bool { bits & (1 << i) != 0 }
+            let f = DossierFacts(
+                online: bit(0), resolved: bit(1), withdrawn: bit(2), timeliness: [nil, .early, .onTime, .late][bits >> 10 & 3],
+                processingHalfDays: hd < 0 ? nil : hd, statutoryHalfDays: hd + 7, internalHalfDays: internalLimit < 0 ? nil : internalLimit,
+                payable: bit(3), paidOnline: bit(4), digitised: bit(5), rated: bit(6), unsatisfied: bit(7), complaint: bit(8))
+            let decoded = try? JSONDecoder().decode(DossierFacts.self, from: Data(f.json.utf8))
+            #expect(decoded == f)
         }
     }
 }

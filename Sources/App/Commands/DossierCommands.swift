@@ -96,14 +96,23 @@ struct CSVRecordReader {
         var bytes = line
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         if bytes.last == UInt8(ascii: "\r") { bytes = bytes.dropLast() }
-        let text = String(decoding: bytes, as: UTF8.self)
-        if !text.contains("\"") { return text.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        return try CSVCodec.parse(text, maxRows: 1).first ?? []
+        if !bytes.contains(UInt8(ascii: "\"")) {
+            // No quotes: cells are the bytes between commas.
+            var out: [String] = []
+            var from = bytes.startIndex
+            for i in bytes.indices where bytes[i] == UInt8(ascii: ",") {
+                out.append(String(decoding: bytes[from..<i], as: UTF8.self))
+                from = i + 1
+            }
+            out.append(String(decoding: bytes[from...], as: UTF8.self))
+            return out
+        }
+        return try CSVCodec.parse(String(decoding: bytes, as: UTF8.self), maxRows: 1).first ?? []
     }
 }
 
 /// `thidua dossiers import FILE`: a UTF-8 CSV with a header row of the API's field names (or their Vietnamese
-/// names), in batches of 5,000, each one transaction, with a progress bar. A batch with a bad row stops the run with
+/// names), in batches of 20,000, each one transaction, with a progress bar. A batch with a bad row stops the run with
 /// the rows' problems; what was stored before stays (re-running the corrected file is safe: a code replaces itself).
 struct DossierImportCommand: AsyncCommand {
     struct Signature: CommandSignature {
@@ -116,50 +125,82 @@ struct DossierImportCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let total = (try? FileManager.default.attributesOfItem(atPath: signature.file)[.size] as? Int) ?? 0
-        var reader = try CSVRecordReader(path: signature.file)
-        guard let header = try reader.next() else { throw CommandFailure("Tệp trống") }
-        let map = HeaderMapping.resolve(header, columns: DossierImportColumns.columns)
-        guard map.missing.isEmpty else { throw CommandFailure("Thiếu cột: " + map.missing.joined(separator: ", ")) }
+        let file = try DossierFileBatches(path: signature.file)
         let source = "file:" + (signature.source ?? URL(fileURLWithPath: signature.file).lastPathComponent)
         let started = ContinuousClock.now
-        var line = 1
         var stored = IngestReport()
         var keptAside = 0
-        var batch: [[String]] = []
-        var firstLine = 2
-        func flush() async throws {
-            guard !batch.isEmpty else { return }
-            let rows = batch
-            let items: [(String) -> String?] = rows.map { row in { key in map.value(key, in: row) } }
-            switch DossierService.check(items) {
-            case .failure(let refusal):
-                for p in refusal.items.prefix(50) {
-                    context.console.error("dòng \(firstLine + p.index): \(p.field) — \(Localizer(lang: .vi)(p.problem, p.value ?? ""))")
-                }
-                throw CommandFailure("Lô từ dòng \(firstLine) có lỗi; đã lưu \(stored.inserted + stored.updated) hồ sơ trước đó. Sửa tệp rồi chạy lại (mã hồ sơ đã có sẽ được cập nhật, không nhân đôi).")
-            case .success(let inputs):
-                let r = try await DossierService.ingest(inputs, source: source, actor: .system("dossiers import"), on: app.db)
-                stored.inserted += r.inserted
-                stored.updated += r.updated
-                keptAside += r.keptAside.count
-            }
-            batch.removeAll(keepingCapacity: true)
-            let seconds = max(0.001, Double((ContinuousClock.now - started).components.attoseconds) / 1e18 + Double((ContinuousClock.now - started).components.seconds))
+        // Reading and checking run on a pool thread and storing on the database's, so while one batch is stored
+        // the next is read and checked (the event loops stay free for the store's continuations).
+        var pending: Task<IngestReport, any Error>?
+        func collect() async throws {
+            guard let task = pending else { return }
+            pending = nil
+            let r = try await task.value
+            stored.inserted += r.inserted
+            stored.updated += r.updated
+            keptAside += r.keptAside.count
+            let elapsed = (ContinuousClock.now - started).components
+            let seconds = max(0.001, Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
             let done = stored.inserted + stored.updated + keptAside
-            let share = total > 0 ? min(1, Double(reader.bytesRead) / Double(total)) : 0
+            let share = total > 0 ? min(1, Double(file.bytesRead) / Double(total)) : 0
             let bar = String(repeating: "█", count: Int(share * 30)) + String(repeating: "░", count: 30 - Int(share * 30))
             FileHandle.standardError.write(Data("\r\(bar) \(Int(share * 100)) %  \(done) hồ sơ  \(Int(Double(done) / seconds))/s   ".utf8))
         }
-        while let row = try reader.next() {
-            line += 1
-            if row.allSatisfy({ $0.isEmpty }) { continue }
-            if batch.isEmpty { firstLine = line }
-            batch.append(row)
-            if batch.count == DossierService.maxBatch { try await flush() }
+        while let batch = try await app.threadPool.runIfActive({ try file.next(limit: DossierService.importBatch) }) {
+            switch batch.checked {
+            case .failure(let refusal):
+                try await collect()
+                for p in refusal.items.prefix(50) {
+                    context.console.error("dòng \(batch.firstLine + p.index): \(p.field) — \(Localizer(lang: .vi)(p.problem, p.value ?? ""))")
+                }
+                throw CommandFailure("Lô từ dòng \(batch.firstLine) có lỗi; đã lưu \(stored.inserted + stored.updated) hồ sơ trước đó. Sửa tệp rồi chạy lại (mã hồ sơ đã có sẽ được cập nhật, không nhân đôi).")
+            case .success(let inputs):
+                try await collect()
+                let db = app.db
+                pending = Task { try await DossierService.ingest(inputs, source: source, actor: .system("dossiers import"), on: db) }
+            }
         }
-        try await flush()
+        try await collect()
         FileHandle.standardError.write(Data("\n".utf8))
         context.console.output("Đã nhập: \(stored.inserted) mới, \(stored.updated) cập nhật, \(keptAside) chờ xử lý lại (thủ tục hoặc đơn vị chưa có).".consoleText())
+    }
+}
+
+/// A dossier file read and checked batch by batch. Used by one caller at a time, in sequence (each `next` awaited
+/// before the next one starts, wherever it runs), which is why it may cross threads.
+final class DossierFileBatches: @unchecked Sendable {
+    private var reader: CSVRecordReader
+    private let map: HeaderMapping
+    private var line = 1
+
+    struct Batch: Sendable {
+        let firstLine: Int
+        let checked: Result<[DossierInput], IngestRefusal>
+    }
+
+    init(path: String) throws {
+        reader = try CSVRecordReader(path: path)
+        guard let header = try reader.next() else { throw CommandFailure("Tệp trống") }
+        map = HeaderMapping.resolve(header, columns: DossierImportColumns.columns)
+        guard map.missing.isEmpty else { throw CommandFailure("Thiếu cột: " + map.missing.joined(separator: ", ")) }
+    }
+
+    var bytesRead: Int { reader.bytesRead }
+
+    /// The next `limit` non-blank records, checked; nil at the end of the file.
+    func next(limit: Int) throws -> Batch? {
+        var rows: [[String]] = []
+        var firstLine = line + 1
+        while rows.count < limit, let row = try reader.next() {
+            line += 1
+            if row.allSatisfy({ $0.isEmpty }) { continue }
+            if rows.isEmpty { firstLine = line }
+            rows.append(row)
+        }
+        guard !rows.isEmpty else { return nil }
+        let map = self.map
+        return Batch(firstLine: firstLine, checked: DossierService.check(rows.map { row in { key in map.value(key, in: row) } }))
     }
 }
 

@@ -37,6 +37,9 @@ struct IngestRefusal: Error {
 enum DossierService {
     static let calendarKey = "working_calendar"
     static let maxBatch = 5_000
+    /// Batches of `thidua dossiers import`: larger than the API's (fewer commits, and the tallies a batch touches
+    /// are written once for more dossiers); a bad row still stops the run at its batch.
+    static let importBatch = 20_000
     /// A batch of 5,000 dossiers is ~3 MB of JSON; larger bodies are refused before they are read whole.
     static let maxBatchBytes = 16 * 1024 * 1024
 
@@ -143,13 +146,17 @@ enum DossierService {
             ).all(decoding: ExistingRow.self) { existing[r.code] = r }
         }
         var deltas: [TallyKey: DossierTally] = [:]
-        var rows: [[any Encodable & Sendable]] = []
-        var rejects: [[any Encodable & Sendable]] = []
+        var rows: [[BulkValue]] = []
+        rows.reserveCapacity(items.count)
+        var rejects: [[BulkValue]] = []
         for d in items {
             guard let p = procedures[d.procedureCode], let unitID = units[d.unitCode] else {
                 let reason = procedures[d.procedureCode] == nil ? "unknownProcedure" : "unknownUnit"
                 let payload = String(decoding: try JSONEncoder().encode(d), as: UTF8.self)
-                rejects.append([UUID(), d.code, d.procedureCode, d.unitCode, reason, payload, String(source.prefix(200)), now])
+                rejects.append([
+                    .uuid(UUID.timeOrdered(ms: now)), .text(d.code), .text(d.procedureCode), .text(d.unitCode), .text(reason), .text(payload),
+                    .text(String(source.prefix(200))), .int(now),
+                ])
                 report.keptAside.append(.init(code: d.code, reason: reason))
                 continue
             }
@@ -173,23 +180,18 @@ enum DossierService {
             deltas[TallyKey(unit: unitID, procedure: p.id, month: receivedMonth), default: DossierTally()].add(facts, parts: .receipt)
             if let m = resolvedMonth { deltas[TallyKey(unit: unitID, procedure: p.id, month: m), default: DossierTally()].add(facts, parts: .resolution) }
             let due = clock.due(received: d.received, limit: TimeLimit(halfDays: p.statutory_half_days))
-            let factsJSON = String(decoding: try JSONEncoder().encode(facts), as: UTF8.self)
+            let factsJSON = facts.json
             rows.append([
-                UUID.timeOrdered(ms: now), d.code, p.id, unitID, d.channel.rawValue, d.received, due, d.due, d.resolved, d.returned, d.result?.rawValue,
-                d.paidOnline, d.digitised, d.rating?.rawValue, d.complaint, facts.timeliness?.rawValue, facts.processingHalfDays,
-                receivedMonth, resolvedMonth, factsJSON, now,
+                .uuid(UUID.timeOrdered(ms: now)), .text(d.code), .uuid(p.id), .uuid(unitID), .text(d.channel.rawValue), .int(d.received), .int(due),
+                .int(d.due), .int(d.resolved), .int(d.returned), .text(d.result?.rawValue), .bool(d.paidOnline), .bool(d.digitised),
+                .text(d.rating?.rawValue), .bool(d.complaint), .text(facts.timeliness?.rawValue), .int(facts.processingHalfDays),
+                .text(receivedMonth), .text(resolvedMonth), .text(factsJSON), .int(now),
             ])
             existing[d.code] = ExistingRow(
                 code: d.code, unit_id: unitID, procedure_id: p.id, received_month: receivedMonth, resolved_month: resolvedMonth, facts: factsJSON)
         }
-        for chunk in rejects.chunked(500) {
-            var q = SQLQueryString("INSERT INTO dossier_rejects (id, code, procedure_code, unit_code, reason, payload, source, created_ms) VALUES ")
-            for (i, r) in chunk.enumerated() {
-                if i > 0 { q += ", " }
-                q += "(\(binds: r))"
-            }
-            try await sql.raw(q).run()
-        }
+        try await BulkSQL.prepareForBulk(on: sql)
+        try await BulkSQL.insert("INSERT INTO dossier_rejects (id, code, procedure_code, unit_code, reason, payload, source, created_ms)", rows: rejects, on: sql)
         try await upsertDossiers(rows, on: sql)
         try await apply(deltas, on: sql)
         audit.record(.create, type: "dossier_batch", id: source, before: nil, after: [
@@ -204,17 +206,10 @@ enum DossierService {
         "updated_ms",
     ]
 
-    private static func upsertDossiers(_ rows: [[any Encodable & Sendable]], on sql: any SQLDatabase) async throws {
+    private static func upsertDossiers(_ rows: [[BulkValue]], on sql: any SQLDatabase) async throws {
         let updates = dossierColumns.filter { $0 != "id" && $0 != "code" }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-        for chunk in rows.chunked(500) {
-            var q = SQLQueryString("INSERT INTO dossiers (\(unsafeRaw: dossierColumns.joined(separator: ", "))) VALUES ")
-            for (i, r) in chunk.enumerated() {
-                if i > 0 { q += ", " }
-                q += "(\(binds: r))"
-            }
-            q += " ON CONFLICT (code) DO UPDATE SET \(unsafeRaw: updates)"
-            try await sql.raw(q).run()
-        }
+        try await BulkSQL.insert(
+            "INSERT INTO dossiers (\(dossierColumns.joined(separator: ", ")))", rows: rows, tail: "ON CONFLICT (code) DO UPDATE SET \(updates)", on: sql)
     }
 
     static let tallyColumns = [
@@ -231,11 +226,11 @@ enum DossierService {
         var tally: DossierTally { counts }
     }
 
-    static func values(_ t: DossierTally) -> [any Encodable & Sendable] {
+    static func values(_ t: DossierTally) -> [BulkValue] {
         [
             t.received, t.resolved, t.early, t.onTime, t.late, t.withdrawn, t.online, t.payable, t.paidOnline, t.digitised, t.rated, t.unsatisfied,
             t.complaints, t.processingHalfDays, t.statutoryHalfDays, t.internalResolved, t.internalHalfDays, t.processingWithinInternal,
-        ]
+        ].map { BulkValue.int($0) }
     }
 
     struct UnitMonth: Hashable { let unit: UUID, month: String }
@@ -248,7 +243,7 @@ enum DossierService {
         guard !changed.isEmpty else { return }
         try await increment(
             "dossier_tallies", keys: ["unit_id", "procedure_id", "month"],
-            rows: changed.map { ([$0.key.unit, $0.key.procedure, $0.key.month] as [any Encodable & Sendable], values($0.value)) }, on: sql)
+            rows: changed.map { [.uuid($0.key.unit), .uuid($0.key.procedure), .text($0.key.month)] + values($0.value) }, on: sql)
         var units: [UnitMonth: DossierTally] = [:]
         var histograms: [HistogramKey: Int] = [:]
         for (key, delta) in changed {
@@ -257,34 +252,22 @@ enum DossierService {
         }
         try await increment(
             "dossier_unit_tallies", keys: ["unit_id", "month"],
-            rows: units.map { ([$0.key.unit, $0.key.month] as [any Encodable & Sendable], values($0.value)) }, on: sql)
-        let hist = histograms.filter { $0.value != 0 }
-        for chunk in Array(hist).chunked(500) {
-            var q = SQLQueryString("INSERT INTO dossier_histograms (unit_id, procedure_id, month, half_days, n) VALUES ")
-            for (i, (k, n)) in chunk.enumerated() {
-                if i > 0 { q += ", " }
-                q += "(\(bind: k.unit), \(bind: k.procedure), \(bind: k.month), \(bind: k.halfDays), \(bind: n))"
-            }
-            q += " ON CONFLICT (unit_id, procedure_id, month, half_days) DO UPDATE SET n = dossier_histograms.n + excluded.n"
-            try await sql.raw(q).run()
-        }
+            rows: units.map { [.uuid($0.key.unit), .text($0.key.month)] + values($0.value) }, on: sql)
+        try await BulkSQL.insert(
+            "INSERT INTO dossier_histograms (unit_id, procedure_id, month, half_days, n)",
+            rows: histograms.filter { $0.value != 0 }.map { k, n in [.uuid(k.unit), .uuid(k.procedure), .text(k.month), .int(k.halfDays), .int(n)] },
+            tail: "ON CONFLICT (unit_id, procedure_id, month, half_days) DO UPDATE SET n = dossier_histograms.n + excluded.n", on: sql)
     }
 
     /// `INSERT … ON CONFLICT (keys) DO UPDATE SET c = table.c + excluded.c` for every tally column.
     private static func increment(
-        _ table: String, keys: [String], rows: [(key: [any Encodable & Sendable], values: [any Encodable & Sendable])], on sql: any SQLDatabase
+        _ table: String, keys: [String], rows: [[BulkValue]], on sql: any SQLDatabase
     ) async throws {
         let columns = keys + tallyColumns
         let updates = tallyColumns.map { "\($0) = \(table).\($0) + excluded.\($0)" }.joined(separator: ", ")
-        for chunk in rows.chunked(300) {
-            var q = SQLQueryString("INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: columns.joined(separator: ", "))) VALUES ")
-            for (i, r) in chunk.enumerated() {
-                if i > 0 { q += ", " }
-                q += "(\(binds: r.key + r.values))"
-            }
-            q += " ON CONFLICT (\(unsafeRaw: keys.joined(separator: ", "))) DO UPDATE SET \(unsafeRaw: updates)"
-            try await sql.raw(q).run()
-        }
+        try await BulkSQL.insert(
+            "INSERT INTO \(table) (\(columns.joined(separator: ", ")))", rows: rows,
+            tail: "ON CONFLICT (\(keys.joined(separator: ", "))) DO UPDATE SET \(updates)", rowsPerStatement: 300, on: sql)
     }
 
     /// Everything stored, summed: counts from the tallies, the histogram from its table (tests compare this with a

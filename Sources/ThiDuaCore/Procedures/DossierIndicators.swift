@@ -47,6 +47,20 @@ public struct DossierFacts: Hashable, Sendable, Codable {
         self.unsatisfied = unsatisfied
         self.complaint = complaint
     }
+
+    /// The facts as JSON, written directly (stored with every dossier; read back with `JSONDecoder` when a dossier
+    /// is sent again). The same keys `Codable` uses; nil values left out, as `JSONEncoder` does.
+    public var json: String {
+        func flag(_ b: Bool) -> String { b ? "true" : "false" }
+        var s = "{\"online\":\(flag(online)),\"resolved\":\(flag(resolved)),\"withdrawn\":\(flag(withdrawn))"
+        if let timeliness { s += ",\"timeliness\":\"\(timeliness.rawValue)\"" }
+        if let processingHalfDays { s += ",\"processingHalfDays\":\(processingHalfDays)" }
+        s += ",\"statutoryHalfDays\":\(statutoryHalfDays)"
+        if let internalHalfDays { s += ",\"internalHalfDays\":\(internalHalfDays)" }
+        s += ",\"payable\":\(flag(payable)),\"paidOnline\":\(flag(paidOnline)),\"digitised\":\(flag(digitised)),\"rated\":\(flag(rated))"
+        s += ",\"unsatisfied\":\(flag(unsatisfied)),\"complaint\":\(flag(complaint))}"
+        return s
+    }
 }
 
 /// Running counts over a set of dossiers (a unit's procedure in a month, say). Tallies add and subtract, so a

@@ -4,6 +4,45 @@ public enum InstantText {
     /// "2026-11-23T09:00:00+07:00", "2026-11-23T02:00:00Z", "2026-11-23 09:00[:00]", "23/11/2026 09:00[:00]",
     /// fractions of a second ignored; a date without a time is refused (a due day is not an instant).
     public static func parse(_ raw: String) -> Int64? {
+        if let v = parseCanonical(raw) { return v }
+        return parseGeneral(raw)
+    }
+
+    /// "yyyy-MM-ddTHH:mm:ss" with "Z" or "±HH:MM" or nothing after it, read byte by byte: what one-stop systems
+    /// nearly always send. Anything else (or anything this refuses) goes to the general parser, which gives the
+    /// same value for these forms (a property test holds them equal).
+    static func parseCanonical(_ raw: String) -> Int64? {
+        var result: Int64?
+        raw.utf8.withContiguousStorageIfAvailable { u in
+            let n = u.count
+            guard n == 19 || n == 20 || n == 25, u[4] == 0x2D, u[7] == 0x2D, u[10] == 0x54 || u[10] == 0x20, u[13] == 0x3A, u[16] == 0x3A
+            else { return }
+            func num(_ from: Int, _ count: Int) -> Int? {
+                var v = 0
+                for i in from..<(from + count) {
+                    let d = u[i] &- 0x30
+                    guard d < 10 else { return nil }
+                    v = v * 10 + Int(d)
+                }
+                return v
+            }
+            var offset = DossierClock.vietnamOffset
+            if n == 20 {
+                guard u[19] == 0x5A || u[19] == 0x7A else { return }
+                offset = 0
+            } else if n == 25 {
+                guard u[19] == 0x2B || u[19] == 0x2D, u[22] == 0x3A, let hh = num(20, 2), let mm = num(23, 2), hh <= 14, mm < 60 else { return }
+                offset = Int64(hh * 3_600 + mm * 60) * (u[19] == 0x2D ? -1 : 1)
+            }
+            guard let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let date = CivilDate(year: y, month: mo, day: d),
+                let h = num(11, 2), let mi = num(14, 2), let sec = num(17, 2), h < 24, mi < 60, sec < 60
+            else { return }
+            result = Int64(date.daysSinceEpoch) * 86_400 + Int64(h * 3_600 + mi * 60 + sec) - offset
+        }
+        return result
+    }
+
+    static func parseGeneral(_ raw: String) -> Int64? {
         var s = Substring(raw.trimmingCharacters(in: .whitespaces))
         guard s.count >= 16, s.count <= 40 else { return nil }
         var offset: Int64 = DossierClock.vietnamOffset
@@ -53,7 +92,7 @@ public enum DossierRating: String, Sendable, Codable, CaseIterable {
     case verySatisfied = "very_satisfied", satisfied, unsatisfied
 
     public init?(loose raw: String) {
-        switch VietnameseText.fold(raw).trimmingCharacters(in: .whitespaces) {
+        switch VietnameseText.fold(raw).trimmedWhitespace() {
         case "very_satisfied", "rat hai long", "3": self = .verySatisfied
         case "satisfied", "hai long", "2": self = .satisfied
         case "unsatisfied", "khong hai long", "1": self = .unsatisfied
@@ -122,7 +161,7 @@ public struct DossierInput: Sendable, Codable, Equatable {
     /// Checks one item whose fields are read through `value` (nil or blank = absent). Every problem is listed.
     public static func check(_ value: (String) -> String?) -> Result<DossierInput, Problems> {
         var problems: [(field: String, problem: FieldProblem)] = []
-        func text(_ k: String) -> String { (value(k) ?? "").trimmingCharacters(in: .whitespaces) }
+        func text(_ k: String) -> String { (value(k) ?? "").trimmedWhitespace() }
         func take<T>(_ k: String, _ r: Result<T, FieldProblem>) -> T? {
             switch r {
             case .success(let v): return v

@@ -89,6 +89,11 @@ public enum FieldRules {
 
     /// Codes: 1–32 characters of A–Z, 0–9, "-", "_", ".", "/"; stored in upper case.
     public static func code(_ raw: String) -> Result<String, FieldProblem> {
+        if let fast = asciiCode(raw) { return .success(fast) }
+        return codeGeneral(raw)
+    }
+
+    static func codeGeneral(_ raw: String) -> Result<String, FieldProblem> {
         let n = VietnameseText.normalize(raw)
         if n.isEmpty { return .failure(.required) }
         if n.count > 32 { return .failure(.tooLong(max: 32)) }
@@ -99,6 +104,26 @@ public enum FieldRules {
         let s = n.uppercased()
         guard allowed, let first = s.first, first.isLetter || first.isNumber else { return .failure(.invalidCode) }
         return .success(s)
+    }
+
+    /// A code already in its accepted form apart from case (letters, digits and "-_./", starting with a letter or
+    /// digit, at most 32), upper-cased byte by byte; nil sends it through the general rule.
+    static func asciiCode(_ raw: String) -> String? {
+        let u = raw.utf8
+        guard !u.isEmpty, u.count <= 32 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(u.count)
+        for b in u {
+            switch b {
+            case 0x61...0x7A: out.append(b - 0x20)
+            case 0x41...0x5A, 0x30...0x39: out.append(b)
+            case 0x2D, 0x5F, 0x2E, 0x2F:
+                guard !out.isEmpty else { return nil }
+                out.append(b)
+            default: return nil
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     public static func date(_ raw: String) -> Result<CivilDate?, FieldProblem> {

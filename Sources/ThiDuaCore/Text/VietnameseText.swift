@@ -6,6 +6,25 @@ import Foundation
 public enum VietnameseText {
     /// Canonical form for storage and comparison: NFC, trimmed, inner runs of white space collapsed.
     public static func normalize(_ s: String) -> String {
+        if isCanonicalASCII(s) { return s }
+        return normalizeGeneral(s)
+    }
+
+    /// Printable ASCII with single inner spaces is its own canonical form (codes, numbers, most file cells).
+    static func isCanonicalASCII(_ s: String) -> Bool {
+        var previous: UInt8 = 0x20
+        for b in s.utf8 {
+            if b == 0x20 {
+                if previous == 0x20 { return false }
+            } else if b < 0x21 || b > 0x7E {
+                return false
+            }
+            previous = b
+        }
+        return previous != 0x20 || s.isEmpty
+    }
+
+    static func normalizeGeneral(_ s: String) -> String {
         let nfc = s.precomposedStringWithCanonicalMapping
         var out = ""
         out.reserveCapacity(nfc.utf8.count)
@@ -25,6 +44,29 @@ public enum VietnameseText {
     /// Search key: lower case, all diacritics removed, đ → d, white space collapsed.
     /// Stored beside names so a database `LIKE` on it is diacritic-insensitive on SQLite and PostgreSQL alike.
     public static func fold(_ s: String) -> String {
+        if s.utf8.allSatisfy({ $0 < 0x80 }) { return foldASCII(s) }
+        return foldGeneral(s)
+    }
+
+    /// `fold` for ASCII text, byte by byte (the general path decomposes through Foundation).
+    static func foldASCII(_ s: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
+        var lastWasSpace = true
+        for b in s.utf8 {
+            if b == 0x20 || (b >= 0x09 && b <= 0x0D) {
+                if !lastWasSpace { out.append(0x20) }
+                lastWasSpace = true
+                continue
+            }
+            lastWasSpace = false
+            out.append(b >= 0x41 && b <= 0x5A ? b + 0x20 : b)
+        }
+        if out.last == 0x20 { out.removeLast() }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func foldGeneral(_ s: String) -> String {
         var out = String.UnicodeScalarView()
         var lastWasSpace = true
         for scalar in s.decomposedStringWithCanonicalMapping.unicodeScalars {
@@ -118,5 +160,15 @@ public enum VietnameseText {
     public static func matches(_ text: String, query: String) -> Bool {
         let haystack = fold(text)
         return fold(query).split(separator: " ").allSatisfy { haystack.contains($0) }
+    }
+}
+
+extension String {
+    /// `trimmingCharacters(in: .whitespaces)` without Foundation when the ends are ASCII (nearly always): only a
+    /// space or a tab can be trimmed there.
+    public func trimmedWhitespace() -> String {
+        guard let first = utf8.first, let last = utf8.last else { return self }
+        if first < 0x80, last < 0x80, first != 0x20, first != 0x09, last != 0x20, last != 0x09 { return self }
+        return trimmingCharacters(in: .whitespaces)
     }
 }

@@ -1,0 +1,110 @@
+import Foundation
+import SQLKit
+import SQLiteNIO
+
+/// A value of a bulk statement. Typed, so that SQLite binds it directly (no `Encodable` existential and no
+/// dynamic cast per value, which was most of the time of a big import) and PostgreSQL still gets the Swift type
+/// SQLKit has always bound for the column (a UUID for a uuid column, an optional integer for a null bigint).
+enum BulkValue: Sendable, Equatable {
+    case int(Int64?)
+    case text(String?)
+    case bool(Bool)
+    case uuid(UUID)
+
+    static func int(_ v: Int) -> BulkValue { .int(Int64(v)) }
+    static func int(_ v: Int?) -> BulkValue { .int(v.map(Int64.init)) }
+
+    /// As SQLiteKit's encoder stores it: UUIDs as their upper-case text, booleans as 0/1.
+    var sqlite: SQLiteData {
+        switch self {
+        case .int(let v): v.map { .integer(Int($0)) } ?? .null
+        case .text(let v): v.map { .text($0) } ?? .null
+        case .bool(let b): .integer(b ? 1 : 0)
+        case .uuid(let u): .text(u.upperHex)
+        }
+    }
+
+    var encodable: any Encodable & Sendable {
+        switch self {
+        case .int(let v): v
+        case .text(let v): v
+        case .bool(let b): b
+        case .uuid(let u): u
+        }
+    }
+}
+
+/// Multi-row statements (`head VALUES (…), (…) tail`) for imports: on SQLite the text is built once per shape and
+/// the values bound as they are; elsewhere through SQLKit.
+enum BulkSQL {
+    static func insert(_ head: String, rows: [[BulkValue]], tail: String = "", rowsPerStatement: Int = 500, on sql: any SQLDatabase) async throws {
+        guard let width = rows.first?.count, width > 0 else { return }
+        let perStatement = max(1, min(rowsPerStatement, 30_000 / width))
+        if let lite = sql as? any SQLiteDatabase {
+            let tuple = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+            var fullText: String?
+            var start = 0
+            while start < rows.count {
+                let end = min(rows.count, start + perStatement)
+                let n = end - start
+                let text: String
+                if n == perStatement, let t = fullText {
+                    text = t
+                } else {
+                    text = head + " VALUES " + Array(repeating: tuple, count: n).joined(separator: ", ") + " " + tail
+                    if n == perStatement { fullText = text }
+                }
+                var binds: [SQLiteData] = []
+                binds.reserveCapacity(n * width)
+                for r in rows[start..<end] {
+                    precondition(r.count == width, "bulk rows of one statement have one width")
+                    for v in r { binds.append(v.sqlite) }
+                }
+                try await lite.query(text, binds, logger: sql.logger) { _ in }.get()
+                start = end
+            }
+            return
+        }
+        for chunk in rows.chunked(perStatement) {
+            var q = SQLQueryString("\(unsafeRaw: head) VALUES ")
+            for (i, r) in chunk.enumerated() {
+                if i > 0 { q += ", " }
+                q += "(\(binds: r.map(\.encodable)))"
+            }
+            q += " \(unsafeRaw: tail)"
+            try await sql.raw(q).run()
+        }
+    }
+
+    /// Settings for a connection about to write many rows (SQLite only): a page cache that holds a batch's index
+    /// pages, and statement journals in memory (a multi-row statement keeps one, so it can be undone alone).
+    static func prepareForBulk(on sql: any SQLDatabase) async throws {
+        guard let lite = sql as? any SQLiteDatabase else { return }
+        try await lite.query("PRAGMA cache_size = -65536", [], logger: sql.logger) { _ in }.get()
+        try await lite.query("PRAGMA temp_store = MEMORY", [], logger: sql.logger) { _ in }.get()
+    }
+}
+
+extension UUID {
+    /// `uuidString` (upper-case, hyphenated) without the C library's formatted printing Foundation uses on Linux.
+    var upperHex: String {
+        let digits: StaticString = "0123456789ABCDEF"
+        return withUnsafeBytes(of: uuid) { raw in
+            String(unsafeUninitializedCapacity: 36) { out in
+                var o = 0
+                digits.withUTF8Buffer { hex in
+                    for (i, b) in raw.enumerated() {
+                        if i == 4 || i == 6 || i == 8 || i == 10 {
+                            out[o] = UInt8(ascii: "-")
+                            o += 1
+                        }
+                        out[o] = hex[Int(b >> 4)]
+                        out[o + 1] = hex[Int(b & 0x0F)]
+                        o += 2
+                    }
+                }
+                return o
+            }
+        }
+    }
+}
