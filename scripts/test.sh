@@ -201,8 +201,25 @@ for t in ("dossiers", "dossier_tallies", "dossier_unit_tallies", "dossier_histog
 c.commit()
 PY
 env -u DATABASE_URL THIDUA_DATA_DIR="$APP_DIR/check" "$APP_BIN" dossiers generate --count 20000 --year 2026 --seed 11 --out "$APP_DIR/check/d.csv" </dev/null
-env -u DATABASE_URL THIDUA_DATA_DIR="$APP_DIR/check" "$APP_BIN" dossiers import "$APP_DIR/check/d.csv" </dev/null 2>/dev/null
+# Batches of 3,000 so that several are read and checked while the previous one is stored.
+env -u DATABASE_URL THIDUA_DATA_DIR="$APP_DIR/check" "$APP_BIN" dossiers import "$APP_DIR/check/d.csv" --batch 3000 </dev/null 2>/dev/null
 .venv/bin/python scripts/duckdb-indicators.py "$APP_DIR/check/thidua.sqlite" "$APP_DIR/check/d.csv" --compare
+echo "-- a bad row in an import's second batch stops it there: the first batch stays, nothing of the second"
+env -u DATABASE_URL THIDUA_DATA_DIR="$APP_DIR/check" "$APP_BIN" dossiers generate --count 4000 --start 20000 --year 2026 --seed 12 --out "$APP_DIR/check/more.csv" </dev/null
+.venv/bin/python - "$APP_DIR/check/more.csv" <<'PY'
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+cells = lines[3002].split(",")  # data row 3,002 (line 3,003 of the file): in the second batch of 2,000
+cells[4] = "31/02/2026 08:00"
+lines[3002] = ",".join(cells)
+open(sys.argv[1], "w", encoding="utf-8").write("\n".join(lines) + "\n")
+PY
+if env -u DATABASE_URL THIDUA_DATA_DIR="$APP_DIR/check" "$APP_BIN" dossiers import "$APP_DIR/check/more.csv" --batch 2000 </dev/null >"$APP_DIR/check/bad.log" 2>&1; then
+    echo "An import with a bad row succeeded." >&2; exit 1
+fi
+grep -q "dòng 3003" "$APP_DIR/check/bad.log" || { echo "The bad row's line is not reported:" >&2; cat "$APP_DIR/check/bad.log" >&2; exit 1; }
+stored=$(env -u DATABASE_URL THIDUA_DATA_DIR="$APP_DIR/check" "$APP_BIN" dossiers count </dev/null)
+[ "$stored" = 22000 ] || { echo "Expected 22000 dossiers after the stopped import, found $stored." >&2; exit 1; }
 echo "-- test accounts"
 app user create --username e2e.admin --password 'E2e-Admin-2026' --name 'Quản trị E2E' \
     --role system_admin --unit UBND

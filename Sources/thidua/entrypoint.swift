@@ -19,9 +19,11 @@ enum Entrypoint {
             try await configure(app)
             try await app.execute()
         } catch {
+            // A command's error (a bad option, a refused file) is reported and ends the process with status 1, not
+            // with a crash report.
             app.logger.report(error: error)
             try? await app.asyncShutdown()
-            throw error
+            exit(1)
         }
         try await app.asyncShutdown()
     }

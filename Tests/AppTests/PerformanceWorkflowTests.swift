@@ -365,3 +365,57 @@ final class DossierRow: Model, @unchecked Sendable {
         }
     }
 }
+
+/// The bulk path an import takes stores exactly what SQLKit's binding stores, on both databases.
+@Suite struct BulkSQLTests {
+    @Test func upperHexIsTheUUIDString() {
+        var ids = [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))]
+        for i in 0..<500 { ids += [UUID(), UUID.timeOrdered(ms: Int64(i) * 1_000_003)] }
+        for id in ids { #expect(id.upperHex == id.uuidString) }
+    }
+
+    @Test func jsonValuesKeepTheirKinds() throws {
+        let v = try JSONDecoder().decode(JSONValue.self, from: Data(#"{"s":"true","b":true,"n":1,"z":null,"a":[1,"x",false],"o":{"k":"v"}}"#.utf8))
+        guard case .object(let o) = v else {
+            Issue.record("not an object")
+            return
+        }
+        if case .string("true")? = o["s"] {} else { Issue.record("a string read as \(String(describing: o["s"]))") }
+        if case .bool(true)? = o["b"] {} else { Issue.record("a boolean read as \(String(describing: o["b"]))") }
+        if case .number(1)? = o["n"] {} else { Issue.record("a number read as \(String(describing: o["n"]))") }
+        if case .null? = o["z"] {} else { Issue.record("null read as \(String(describing: o["z"]))") }
+        if case .array(let a)? = o["a"], a.count == 3, case .bool(false) = a[2] {} else { Issue.record("an array read as \(String(describing: o["a"]))") }
+        if case .object(let inner)? = o["o"], case .string("v")? = inner["k"] {} else { Issue.record("an object read as \(String(describing: o["o"]))") }
+        #expect((try? JSONDecoder().decode(JSONValue.self, from: Data(#"{"a":1e999}"#.utf8))) == nil)
+    }
+
+    struct Probe: Decodable, Equatable {
+        let u: UUID
+        let i: Int64?
+        let t: String?
+        let b: Bool
+    }
+
+    @Test func rowsStoredInChunksReadBackAsBound() async throws {
+        try await withApp { app in
+            try await app.db.schema("bulk_probe").field("u", .uuid, .required).field("i", .int64).field("t", .string).field("b", .bool, .required)
+                .unique(on: "u").create()
+            let sql = try #require(app.db as? any SQLDatabase)
+            var probes: [Probe] = []
+            for n in 0..<1_203 {
+                let i: Int64? = n % 3 == 0 ? nil : Int64(n) * 1_000_000_007
+                let t: String? = n % 5 == 0 ? nil : "dòng \(n) 'x'"
+                probes.append(Probe(u: UUID(), i: i, t: t, b: n % 2 == 0))
+            }
+            let rows: [[BulkValue]] = probes.map { p in [BulkValue.uuid(p.u), BulkValue.int(p.i), BulkValue.text(p.t), BulkValue.bool(p.b)] }
+            try await BulkSQL.insert(
+                "INSERT INTO bulk_probe (u, i, t, b)", rows: rows,
+                tail: "ON CONFLICT (u) DO NOTHING", rowsPerStatement: 500, on: sql)
+            let back = try await sql.raw("SELECT u, i, t, b FROM bulk_probe").all(decoding: Probe.self)
+            #expect(Dictionary(uniqueKeysWithValues: back.map { ($0.u, $0) }) == Dictionary(uniqueKeysWithValues: probes.map { ($0.u, $0) }))
+            // The same UUID found by SQLKit's own binding: the text form is the one SQLKit writes.
+            let first = try #require(probes.first)
+            #expect(try await sql.raw("SELECT u, i, t, b FROM bulk_probe WHERE u = \(bind: first.u)").first(decoding: Probe.self) == first)
+        }
+    }
+}

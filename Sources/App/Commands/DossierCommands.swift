@@ -118,6 +118,7 @@ struct DossierImportCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Argument(name: "file") var file: String
         @Option(name: "source") var source: String?
+        @Option(name: "batch") var batch: Int?
     }
 
     var help: String { "Nhập hồ sơ từ tệp CSV lớn / import dossiers from a big CSV file" }
@@ -125,6 +126,8 @@ struct DossierImportCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let total = (try? FileManager.default.attributesOfItem(atPath: signature.file)[.size] as? Int) ?? 0
+        let batchSize = signature.batch ?? DossierService.importBatch
+        guard (1...100_000).contains(batchSize) else { throw CommandFailure("--batch: từ 1 đến 100.000 hồ sơ mỗi lô") }
         let file = try DossierFileBatches(path: signature.file)
         let source = "file:" + (signature.source ?? URL(fileURLWithPath: signature.file).lastPathComponent)
         let started = ContinuousClock.now
@@ -147,7 +150,7 @@ struct DossierImportCommand: AsyncCommand {
             let bar = String(repeating: "█", count: Int(share * 30)) + String(repeating: "░", count: 30 - Int(share * 30))
             FileHandle.standardError.write(Data("\r\(bar) \(Int(share * 100)) %  \(done) hồ sơ  \(Int(Double(done) / seconds))/s   ".utf8))
         }
-        while let batch = try await app.threadPool.runIfActive({ try file.next(limit: DossierService.importBatch) }) {
+        while let batch = try await app.threadPool.runIfActive({ try file.next(limit: batchSize) }) {
             switch batch.checked {
             case .failure(let refusal):
                 try await collect()

@@ -81,7 +81,9 @@ enum BulkSQL {
     static func prepareForBulk(on sql: any SQLDatabase) async throws {
         guard let lite = sql as? any SQLiteDatabase else { return }
         try await lite.query("PRAGMA cache_size = -65536", [], logger: sql.logger) { _ in }.get()
-        try await lite.query("PRAGMA temp_store = MEMORY", [], logger: sql.logger) { _ in }.get()
+        // Refused only when the connection holds temporary tables inside a transaction (ThiDua makes none); an
+        // import then simply keeps its statement journals in files.
+        try? await lite.query("PRAGMA temp_store = MEMORY", [], logger: sql.logger) { _ in }.get()
     }
 }
 
