@@ -68,7 +68,7 @@ enum DossierAPIController {
         guard body.readableBytes <= DossierService.maxBatchBytes else {
             return fail(.payloadTooLarge, "body_too_large", "Nội dung quá lớn: tối đa \(DossierService.maxBatchBytes / 1024 / 1024) MB mỗi lần gửi.")
         }
-        guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView)), case .array(let list)? = object["dossiers"] else {
+        guard case .object(let object)? = JSONReader.parse(Array(body.readableBytesView)), case .array(let list)? = object["dossiers"] else {
             return fail(.badRequest, "json", "Nội dung không phải JSON hợp lệ dạng {\"dossiers\": [...]}.")
         }
         guard list.count <= DossierService.maxBatch else {
@@ -181,31 +181,5 @@ enum DossierAPIController {
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "application/json; charset=utf-8")
         return Response(status: .ok, headers: headers, body: .init(string: OpenAPIDocument.json))
-    }
-}
-
-/// Any JSON value, decoded strictly (a number is not a string, 1 is not true), for checking shapes against the API's
-/// document before reading fields.
-enum JSONValue: Decodable, Sendable {
-    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
-
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        // The likeliest kinds first (a failed attempt builds an error with its coding path, which is what decoding a
-        // batch of 5,000 dossiers mostly cost): strings, then booleans, numbers, objects, arrays. The kinds are
-        // disjoint in JSONDecoder (no coercion), so the order changes nothing else.
-        if c.decodeNil() {
-            self = .null
-        } else if let s = try? c.decode(String.self) {
-            self = .string(s)
-        } else if let b = try? c.decode(Bool.self) {
-            self = .bool(b)
-        } else if let n = try? c.decode(Double.self) {
-            self = .number(n)
-        } else if let o = try? c.decode([String: JSONValue].self) {
-            self = .object(o)
-        } else {
-            self = .array(try c.decode([JSONValue].self))
-        }
     }
 }
