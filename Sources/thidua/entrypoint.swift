@@ -15,13 +15,18 @@ enum Entrypoint {
             LogFormat.handlerFactory(level: level)
         }
         let app = try await Application.make(env)
+        // An error ends the process with status 1 and its message, not with a crash report.
         do {
             try await configure(app)
+        } catch {
+            app.logger.report(error: error)
+            try? await app.asyncShutdown()
+            exit(1)
+        }
+        do {
             try await app.execute()
         } catch {
-            // A command's error (a bad option, a refused file) is reported and ends the process with status 1, not
-            // with a crash report.
-            app.logger.report(error: error)
+            // A command's error (a bad option, a refused file): Vapor has reported it already.
             try? await app.asyncShutdown()
             exit(1)
         }
