@@ -60,22 +60,8 @@ public struct JSONReader {
                 i += 1
                 guard let v = value(depth: depth + 1) else { return nil }
                 o[key] = v
-                skipSpace()
-                guard i < b.count else { return nil }
-                if b[i] == UInt8(ascii: ",") {
-                    i += 1
-                    // JSONDecoder accepts a comma before the closing brace; so does the reader (senders relied on it).
-                    skipSpace()
-                    if i < b.count, b[i] == UInt8(ascii: "}") {
-                        i += 1
-                        return .object(o)
-                    }
-                } else if b[i] == UInt8(ascii: "}") {
-                    i += 1
-                    return .object(o)
-                } else {
-                    return nil
-                }
+                guard let closed = afterMember(closing: UInt8(ascii: "}")) else { return nil }
+                if closed { return .object(o) }
             }
         case UInt8(ascii: "["):
             i += 1
@@ -88,27 +74,34 @@ public struct JSONReader {
             while true {
                 guard let v = value(depth: depth + 1) else { return nil }
                 a.append(v)
-                skipSpace()
-                guard i < b.count else { return nil }
-                if b[i] == UInt8(ascii: ",") {
-                    i += 1
-                    skipSpace()
-                    if i < b.count, b[i] == UInt8(ascii: "]") {
-                        i += 1
-                        return .array(a)
-                    }
-                } else if b[i] == UInt8(ascii: "]") {
-                    i += 1
-                    return .array(a)
-                } else {
-                    return nil
-                }
+                guard let closed = afterMember(closing: UInt8(ascii: "]")) else { return nil }
+                if closed { return .array(a) }
             }
         case UInt8(ascii: "t"): return literal("true", .bool(true))
         case UInt8(ascii: "f"): return literal("false", .bool(false))
         case UInt8(ascii: "n"): return literal("null", .null)
         default: return number()
         }
+    }
+
+    /// After a member of an array or object: true when `closing` ends it, false when a comma announces another
+    /// member, nil for anything else. JSONDecoder accepts a comma just before the closing bracket; so does the reader
+    /// (senders may rely on it).
+    private mutating func afterMember(closing: UInt8) -> Bool? {
+        skipSpace()
+        guard i < b.count else { return nil }
+        if b[i] == closing {
+            i += 1
+            return true
+        }
+        guard b[i] == UInt8(ascii: ",") else { return nil }
+        i += 1
+        skipSpace()
+        if i < b.count, b[i] == closing {
+            i += 1
+            return true
+        }
+        return false
     }
 
     /// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, finite as a Double.
