@@ -5,7 +5,8 @@
 #   2b. durable baseline: Python stores the same rows as read in SQLite (scripts/sqlite-import-baseline.py);
 #   3. ThiDua: `thidua dossiers import FILE` — parse, check, store, and every tally kept current;
 #   4. exactness: every stored tally equals DuckDB's (the independent computation);
-#   5. 10,000 more dossiers through the JSON API (batches of 5,000), then the indicators read back;
+#   5. 10,000 more dossiers through the JSON API (batches of 5,000; each answer's Server-Timing printed), then the
+#      indicators read back;
 #   6. the indicators endpoint (the province dashboard's query) under wrk: p50 / p95.
 # Figures → docs/benchmarks.md.
 set -euo pipefail
@@ -30,7 +31,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 python3 - "$DIR/thidua.sqlite" <<'PY'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
-for t in ("dossiers", "dossier_tallies", "dossier_unit_tallies", "dossier_histograms"): c.execute("DELETE FROM " + t)
+for t in ("dossiers", "dossier_tally_histograms", "dossier_tallies", "dossier_unit_tallies"): c.execute("DELETE FROM " + t)
 c.commit()
 PY
 start=$(date +%s.%N)
@@ -74,6 +75,7 @@ def call(method, path, body=None):
     req = urllib.request.Request(base + path, data=body, method=method,
                                  headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
     with urllib.request.urlopen(req, timeout=120) as r:
+        if r.headers.get("Server-Timing"): print("  phases (ms):", r.headers["Server-Timing"])
         return json.loads(r.read())
 def received(ind):
     return sum(u["received"] for u in ind["units"])

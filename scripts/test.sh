@@ -197,7 +197,7 @@ cp "$APP_DIR/data/thidua.sqlite" "$APP_DIR/check/"
 .venv/bin/python - "$APP_DIR/check/thidua.sqlite" <<'PY'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
-for t in ("dossiers", "dossier_tallies", "dossier_unit_tallies", "dossier_histograms"): c.execute("DELETE FROM " + t)
+for t in ("dossiers", "dossier_tally_histograms", "dossier_tallies", "dossier_unit_tallies"): c.execute("DELETE FROM " + t)
 c.commit()
 PY
 env -u DATABASE_URL THIDUA_DATA_DIR="$APP_DIR/check" "$APP_BIN" dossiers generate --count 20000 --year 2026 --seed 11 --out "$APP_DIR/check/d.csv" </dev/null

@@ -69,6 +69,7 @@ enum Migrations {
         app.migrations.add(M012_CreateInitiatives())
         app.migrations.add(M013_CreateAwardRecords())
         app.migrations.add(M014_CreateNominations())
+        app.migrations.add(M015_HistogramsByTally())
     }
 
     /// SQLite settings that make writes durable and let readers work while one writes.

@@ -76,6 +76,39 @@ import VaporTesting
         #expect(try await sql.raw("SELECT * FROM dossier_unit_tallies").all(decoding: U.self).reduce(DossierTally()) { $0 + $1.counts } == counts)
     }
 
+    /// Moving the histograms to rows keyed by their tally (M015) keeps every count, and back again.
+    @Test func histogramsKeepTheirCountsAcrossTheMoveToTallyIDs() async throws {
+        try await withApp { app in
+            let s = try await Self.setUp(app)
+            let sent = try await Self.send(app, token: s.token, [
+                Self.dossier("HS-1", resolved: "2026-03-03T10:00:00+07:00", result: "approved"),
+                Self.dossier("HS-2", resolved: "2026-03-09T10:00:00+07:00", result: "approved"),
+                Self.dossier("HS-3", received: "2026-04-01T08:00:00+07:00", resolved: "2026-04-02T15:00:00+07:00", result: "approved"),
+                Self.dossier("HS-4", procedure: "2.000100.000.00.00.H12", unit: "XTH", resolved: "2026-03-04T10:00:00+07:00", result: "approved"),
+            ])
+            #expect(sent.status == .ok, "\(sent.text)")
+            let sql = try #require(app.db as? any SQLDatabase)
+            let year = ReportPeriod(year: 2026, code: "y")
+            let xtp = try #require(try await PerformanceService.byUnit(year, scope: nil, on: app.db).first { $0.code == "XTP" }?.id)
+            let total = try await DossierService.storedTotal(on: sql)
+            let lines = try await PerformanceService.byProcedure(year, unit: xtp, on: app.db).map(\.tally)
+            #expect(total.histogram.values.reduce(0, +) == 4 && lines.contains { $0.histogram.count >= 2 })
+
+            try await M015_HistogramsByTally().revert(on: app.db)
+            struct H: Decodable { let half_days: Int, n: Int }
+            let old = try await sql.raw("SELECT half_days, CAST(SUM(n) AS BIGINT) AS n FROM dossier_histograms GROUP BY half_days").all(decoding: H.self)
+            #expect(Dictionary(uniqueKeysWithValues: old.map { ($0.half_days, $0.n) }) == total.histogram)
+
+            try await M015_HistogramsByTally().prepare(on: app.db)
+            #expect(try await DossierService.storedTotal(on: sql) == total)
+            #expect(try await PerformanceService.byProcedure(year, unit: xtp, on: app.db).map(\.tally) == lines)
+            // Batches after the move add to the carried-over rows.
+            let more = try await Self.send(app, token: s.token, [Self.dossier("HS-5", resolved: "2026-03-03T10:00:00+07:00", result: "approved")])
+            #expect(more.status == .ok, "\(more.text)")
+            try await Self.tallyMatchesRecount(app)
+        }
+    }
+
     @Test func dossiersArriveByAPIAndTheIndicatorsFollow() async throws {
         try await withApp { app in
             let s = try await Self.setUp(app)
@@ -86,6 +119,13 @@ import VaporTesting
                 Self.dossier("HS-4", procedure: "9.999999.H12"),
             ])
             #expect(first.status == .ok, "\(first.text)")
+            // Where the batch's time went, phase by phase (W3C Server-Timing), for the sender and the benchmark.
+            let timing = try #require(first.headers.first(name: "Server-Timing")).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            #expect(timing.map { $0.prefix { $0 != ";" } } == ["parse", "check", "lookup", "rows", "dossiers", "tallies", "commit"])
+            for phase in timing {
+                let duration = phase.drop { $0 != ";" }
+                #expect(duration.hasPrefix(";dur=") && Double(duration.dropFirst(5)) != nil && duration.split(separator: ".").last?.count == 1, "\(phase)")
+            }
             let report = try JSONDecoder().decode(IngestReport.self, from: Data(first.text.utf8))
             #expect(report.inserted == 3 && report.updated == 0)
             #expect(report.keptAside == [.init(code: "HS-4", reason: "unknownProcedure")])

@@ -1,6 +1,8 @@
 import Foundation
 import SQLKit
+import SQLiteKit
 import SQLiteNIO
+import Synchronization
 
 /// A value of a bulk statement. Typed, so that SQLite binds it directly (no `Encodable` existential and no
 /// dynamic cast per value, which was most of the time of a big import) and PostgreSQL still gets the Swift type
@@ -37,7 +39,11 @@ enum BulkValue: Sendable, Equatable {
 /// Multi-row statements (`head VALUES (…), (…) tail`) for imports: on SQLite the text is built once per shape and
 /// the values bound as they are; elsewhere through SQLKit.
 enum BulkSQL {
-    static func insert(_ head: String, rows: [[BulkValue]], tail: String = "", rowsPerStatement: Int = 500, on sql: any SQLDatabase) async throws {
+    /// `onRow` receives the rows a `RETURNING` tail gives back.
+    static func insert(
+        _ head: String, rows: [[BulkValue]], tail: String = "", rowsPerStatement: Int = 500, on sql: any SQLDatabase,
+        onRow: (@Sendable (any SQLRow) -> Void)? = nil
+    ) async throws {
         guard let width = rows.first?.count, width > 0 else { return }
         let perStatement = max(1, min(rowsPerStatement, 30_000 / width))
         if let lite = sql as? any SQLiteDatabase {
@@ -60,7 +66,7 @@ enum BulkSQL {
                     precondition(r.count == width, "bulk rows of one statement have one width")
                     for v in r { binds.append(v.sqlite) }
                 }
-                try await lite.query(text, binds, logger: sql.logger) { _ in }.get()
+                try await lite.query(text, binds, logger: sql.logger) { row in onRow?(row.sql()) }.get()
                 start = end
             }
             return
@@ -72,8 +78,20 @@ enum BulkSQL {
                 q += "(\(binds: r.map(\.encodable)))"
             }
             q += " \(unsafeRaw: tail)"
-            try await sql.raw(q).run()
+            if let onRow { try await sql.raw(q).run(onRow) } else { try await sql.raw(q).run() }
         }
+    }
+
+    /// `insert` with a `RETURNING` tail: the rows it gives back, decoded.
+    static func insertReturning<T: Decodable & Sendable>(
+        _ head: String, rows: [[BulkValue]], tail: String, rowsPerStatement: Int = 500, on sql: any SQLDatabase, decoding: T.Type
+    ) async throws -> [T] {
+        let returned = Mutex<[Result<T, any Error>]>([])
+        try await insert(head, rows: rows, tail: tail, rowsPerStatement: rowsPerStatement, on: sql) { row in
+            let decoded = Result { try row.decode(model: T.self) }
+            returned.withLock { $0.append(decoded) }
+        }
+        return try returned.withLock { try $0.map { try $0.get() } }
     }
 
     /// Settings for a connection about to write many rows (SQLite only): a page cache that holds a batch's index

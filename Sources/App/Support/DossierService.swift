@@ -116,16 +116,22 @@ enum DossierService {
 
     /// Stores checked dossiers in one transaction: new codes are inserted, known codes replaced (their old
     /// contribution to the tallies is taken out first), unknown procedures or units kept aside.
-    static func ingest(_ items: [DossierInput], source: String, actor: Actor, on db: any Database) async throws -> IngestReport {
+    static func ingest(
+        _ items: [DossierInput], source: String, actor: Actor, on db: any Database, timer: PhaseTimer? = nil
+    ) async throws -> IngestReport {
         guard !items.isEmpty else { return IngestReport() }
         let clock = try await clock(on: db)
-        return try await db.writing(as: actor, reason: source) { tx, audit in
-            try await store(items, source: source, clock: clock, on: tx, audit: audit)
+        let report = try await db.writing(as: actor, reason: source) { tx, audit in
+            try await store(items, source: source, clock: clock, on: tx, audit: audit, timer: timer)
         }
+        timer?.mark("commit")
+        return report
     }
 
     /// The body of `ingest`, inside a write transaction the caller holds (a web import also marks its batch done in it).
-    static func store(_ items: [DossierInput], source: String, clock: DossierClock, on tx: any Database, audit: AuditRecorder) async throws -> IngestReport {
+    static func store(
+        _ items: [DossierInput], source: String, clock: DossierClock, on tx: any Database, audit: AuditRecorder, timer: PhaseTimer? = nil
+    ) async throws -> IngestReport {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         guard let sql = tx as? any SQLDatabase else { throw AppError.internalInconsistency("dossiers need SQL") }
         var report = IngestReport()
@@ -145,6 +151,7 @@ enum DossierService {
                 "SELECT code, unit_id, procedure_id, received_month, resolved_month, facts FROM dossiers WHERE code IN (\(binds: chunk))"
             ).all(decoding: ExistingRow.self) { existing[r.code] = r }
         }
+        timer?.mark("lookup")
         var deltas: [TallyKey: DossierTally] = [:]
         var rows: [[BulkValue]] = []
         rows.reserveCapacity(items.count)
@@ -190,10 +197,13 @@ enum DossierService {
             existing[d.code] = ExistingRow(
                 code: d.code, unit_id: unitID, procedure_id: p.id, received_month: receivedMonth, resolved_month: resolvedMonth, facts: factsJSON)
         }
+        timer?.mark("rows")
         try await BulkSQL.prepareForBulk(on: sql)
         try await BulkSQL.insert("INSERT INTO dossier_rejects (id, code, procedure_code, unit_code, reason, payload, source, created_ms)", rows: rejects, on: sql)
         try await upsertDossiers(rows, on: sql)
+        timer?.mark("dossiers")
         try await apply(deltas, on: sql)
+        timer?.mark("tallies")
         audit.record(.create, type: "dossier_batch", id: source, before: nil, after: [
             "inserted": String(report.inserted), "updated": String(report.updated), "kept_aside": String(report.keptAside.count),
         ])
@@ -234,40 +244,43 @@ enum DossierService {
     }
 
     struct UnitMonth: Hashable { let unit: UUID, month: String }
-    struct HistogramKey: Hashable { let unit: UUID, procedure: UUID, month: String, halfDays: Int }
+    private struct TallyID: Decodable, Sendable { let id: Int64, unit_id: UUID, procedure_id: UUID, month: String }
 
     /// Adds the deltas to the stored tallies, the per-unit rollup and the histograms: increments only, nothing is
     /// read back (so a batch costs the same however many dossiers are stored).
     private static func apply(_ deltas: [TallyKey: DossierTally], on sql: any SQLDatabase) async throws {
         let changed = deltas.filter { $0.value != DossierTally() }
         guard !changed.isEmpty else { return }
-        try await increment(
-            "dossier_tallies", keys: ["unit_id", "procedure_id", "month"],
-            rows: changed.map { [.uuid($0.key.unit), .uuid($0.key.procedure), .text($0.key.month)] + values($0.value) }, on: sql)
+        // The tally rows give back their ids: the histogram rows are keyed by them.
+        var tallyIDs: [TallyKey: Int64] = [:]
+        let tallies = increment("dossier_tallies", keys: ["unit_id", "procedure_id", "month"])
+        for r in try await BulkSQL.insertReturning(
+            tallies.head, rows: changed.map { [.uuid($0.key.unit), .uuid($0.key.procedure), .text($0.key.month)] + values($0.value) },
+            tail: tallies.tail + " RETURNING id, unit_id, procedure_id, month", rowsPerStatement: 300, on: sql, decoding: TallyID.self)
+        {
+            tallyIDs[TallyKey(unit: r.unit_id, procedure: r.procedure_id, month: r.month)] = r.id
+        }
         var units: [UnitMonth: DossierTally] = [:]
-        var histograms: [HistogramKey: Int] = [:]
+        var histograms: [[BulkValue]] = []
         for (key, delta) in changed {
             units[UnitMonth(unit: key.unit, month: key.month), default: DossierTally()] += delta
-            for (hd, n) in delta.histogram { histograms[HistogramKey(unit: key.unit, procedure: key.procedure, month: key.month, halfDays: hd), default: 0] += n }
+            guard let id = tallyIDs[key] else { throw AppError.internalInconsistency("a tally row came back without its id") }
+            for (hd, n) in delta.histogram where n != 0 { histograms.append([.int(id), .int(hd), .int(n)]) }
         }
-        try await increment(
-            "dossier_unit_tallies", keys: ["unit_id", "month"],
-            rows: units.map { [.uuid($0.key.unit), .text($0.key.month)] + values($0.value) }, on: sql)
+        let unitTallies = increment("dossier_unit_tallies", keys: ["unit_id", "month"])
         try await BulkSQL.insert(
-            "INSERT INTO dossier_histograms (unit_id, procedure_id, month, half_days, n)",
-            rows: histograms.filter { $0.value != 0 }.map { k, n in [.uuid(k.unit), .uuid(k.procedure), .text(k.month), .int(k.halfDays), .int(n)] },
-            tail: "ON CONFLICT (unit_id, procedure_id, month, half_days) DO UPDATE SET n = dossier_histograms.n + excluded.n", on: sql)
+            unitTallies.head, rows: units.map { [.uuid($0.key.unit), .text($0.key.month)] + values($0.value) }, tail: unitTallies.tail,
+            rowsPerStatement: 300, on: sql)
+        try await BulkSQL.insert(
+            "INSERT INTO dossier_tally_histograms (tally_id, half_days, n)", rows: histograms,
+            tail: "ON CONFLICT (tally_id, half_days) DO UPDATE SET n = dossier_tally_histograms.n + excluded.n", on: sql)
     }
 
     /// `INSERT … ON CONFLICT (keys) DO UPDATE SET c = table.c + excluded.c` for every tally column.
-    private static func increment(
-        _ table: String, keys: [String], rows: [[BulkValue]], on sql: any SQLDatabase
-    ) async throws {
+    private static func increment(_ table: String, keys: [String]) -> (head: String, tail: String) {
         let columns = keys + tallyColumns
         let updates = tallyColumns.map { "\($0) = \(table).\($0) + excluded.\($0)" }.joined(separator: ", ")
-        try await BulkSQL.insert(
-            "INSERT INTO \(table) (\(columns.joined(separator: ", ")))", rows: rows,
-            tail: "ON CONFLICT (\(keys.joined(separator: ", "))) DO UPDATE SET \(updates)", rowsPerStatement: 300, on: sql)
+        return ("INSERT INTO \(table) (\(columns.joined(separator: ", ")))", "ON CONFLICT (\(keys.joined(separator: ", "))) DO UPDATE SET \(updates)")
     }
 
     /// Everything stored, summed: counts from the tallies, the histogram from its table (tests compare this with a
@@ -275,7 +288,7 @@ enum DossierService {
     static func storedTotal(on sql: any SQLDatabase) async throws -> DossierTally {
         var total = try await sql.raw("SELECT * FROM dossier_tallies").all(decoding: TallyRow.self).reduce(DossierTally()) { $0 + $1.tally }
         struct H: Decodable { let half_days: Int, n: Int }
-        for h in try await sql.raw("SELECT half_days, CAST(SUM(n) AS BIGINT) AS n FROM dossier_histograms GROUP BY half_days").all(decoding: H.self)
+        for h in try await sql.raw("SELECT half_days, CAST(SUM(n) AS BIGINT) AS n FROM dossier_tally_histograms GROUP BY half_days").all(decoding: H.self)
         where h.n != 0 { total.histogram[h.half_days] = h.n }
         return total
     }

@@ -81,8 +81,9 @@ enum PerformanceService {
         struct H: Decodable { let procedure_id: UUID, half_days: Int, n: Int }
         var histograms: [UUID: [Int: Int]] = [:]
         for h in try await sql.raw("""
-            SELECT procedure_id, half_days, CAST(SUM(n) AS BIGINT) AS n FROM dossier_histograms \
-            WHERE unit_id = \(bind: unit) AND month IN (\(binds: period.months)) GROUP BY procedure_id, half_days
+            SELECT t.procedure_id, h.half_days, CAST(SUM(h.n) AS BIGINT) AS n FROM dossier_tally_histograms h \
+            JOIN dossier_tallies t ON t.id = h.tally_id \
+            WHERE t.unit_id = \(bind: unit) AND t.month IN (\(binds: period.months)) GROUP BY t.procedure_id, h.half_days
             """).all(decoding: H.self) where h.n != 0
         {
             histograms[h.procedure_id, default: [:]][h.half_days] = h.n
