@@ -408,6 +408,29 @@ final class DossierRow: Model, @unchecked Sendable {
 
 /// The bulk path an import takes stores exactly what SQLKit's binding stores, on both databases.
 @Suite struct BulkSQLTests {
+    /// The byte-by-byte reading of a UUID's text gives what Foundation gives, on the canonical form in either case
+    /// and on random near-misses (wrong length, hyphens moved, non-hex letters, spaces, signs).
+    @Test func hexReadingIsUUIDStringReading() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let u = UUID()
+            #expect(UUID(hex: u.uuidString) == u && UUID(hex: u.uuidString.lowercased()) == u)
+        }
+        let alphabet = Array("0123456789abcdefABCDEF-gG +x{}")
+        for _ in 0..<5_000 {
+            var chars = Array(UUID().uuidString)
+            for _ in 0..<Int.random(in: 1...3, using: &rng) {
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0: chars[Int.random(in: 0..<chars.count, using: &rng)] = alphabet.randomElement(using: &rng)!
+                case 1: chars.insert(alphabet.randomElement(using: &rng)!, at: Int.random(in: 0...chars.count, using: &rng))
+                default: if !chars.isEmpty { chars.remove(at: Int.random(in: 0..<chars.count, using: &rng)) }
+                }
+            }
+            let text = String(chars)
+            #expect(UUID(hex: text) == UUID(uuidString: text), "\(text)")
+        }
+    }
+
     @Test func upperHexIsTheUUIDString() {
         var ids = [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))]
         for i in 0..<500 { ids += [UUID(), UUID.timeOrdered(ms: Int64(i) * 1_000_003)] }
@@ -456,6 +479,19 @@ final class DossierRow: Model, @unchecked Sendable {
             // The same UUID found by SQLKit's own binding: the text form is the one SQLKit writes.
             let first = try #require(probes.first)
             #expect(try await sql.raw("SELECT u, i, t, b FROM bulk_probe WHERE u = \(bind: first.u)").first(decoding: Probe.self) == first)
+            // Rows given back by RETURNING are read column by column as they were stored (both databases).
+            let more = (0..<700).map { n in Probe(u: UUID(), i: Int64(n) * 3, t: "trả về \(n)", b: n % 2 == 1) }
+            let returned = try await BulkSQL.insertReturning(
+                "INSERT INTO bulk_probe (u, i, t, b)", rows: more.map { [.uuid($0.u), .int($0.i), .text($0.t), .bool($0.b)] },
+                tail: "RETURNING u, i, t", rowsPerStatement: 300, on: sql,
+                read: { r in Probe(u: try r.uuid("u"), i: try r.int("i"), t: try r.text("t"), b: false) })
+            #expect(Set(returned.map(\.u)) == Set(more.map(\.u)))
+            #expect(Dictionary(uniqueKeysWithValues: returned.map { ($0.u, "\($0.i!) \($0.t!)") }) == Dictionary(uniqueKeysWithValues: more.map { ($0.u, "\($0.i!) \($0.t!)") }))
+            await #expect(throws: (any Error).self) {
+                _ = try await BulkSQL.insertReturning(
+                    "INSERT INTO bulk_probe (u, i, t, b)", rows: [[.uuid(UUID()), .int(nil), .text(nil), .bool(true)]], tail: "RETURNING u, i", on: sql,
+                    read: { r in try r.text("t") })
+            }
         }
     }
 }

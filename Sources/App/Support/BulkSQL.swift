@@ -1,6 +1,5 @@
 import Foundation
 import SQLKit
-import SQLiteKit
 import SQLiteNIO
 import Synchronization
 
@@ -42,7 +41,7 @@ enum BulkSQL {
     /// `onRow` receives the rows a `RETURNING` tail gives back.
     static func insert(
         _ head: String, rows: [[BulkValue]], tail: String = "", rowsPerStatement: Int = 500, on sql: any SQLDatabase,
-        onRow: (@Sendable (any SQLRow) -> Void)? = nil
+        onRow: (@Sendable (BulkRow) -> Void)? = nil
     ) async throws {
         guard let width = rows.first?.count, width > 0 else { return }
         let perStatement = max(1, min(rowsPerStatement, 30_000 / width))
@@ -66,7 +65,7 @@ enum BulkSQL {
                     precondition(r.count == width, "bulk rows of one statement have one width")
                     for v in r { binds.append(v.sqlite) }
                 }
-                try await lite.query(text, binds, logger: sql.logger) { row in onRow?(row.sql()) }.get()
+                try await lite.query(text, binds, logger: sql.logger) { row in onRow?(BulkRow(source: .sqlite(row))) }.get()
                 start = end
             }
             return
@@ -78,17 +77,18 @@ enum BulkSQL {
                 q += "(\(binds: r.map(\.encodable)))"
             }
             q += " \(unsafeRaw: tail)"
-            if let onRow { try await sql.raw(q).run(onRow) } else { try await sql.raw(q).run() }
+            if let onRow { try await sql.raw(q).run { onRow(BulkRow(source: .sql($0))) } } else { try await sql.raw(q).run() }
         }
     }
 
-    /// `insert` with a `RETURNING` tail: the rows it gives back, decoded.
-    static func insertReturning<T: Decodable & Sendable>(
-        _ head: String, rows: [[BulkValue]], tail: String, rowsPerStatement: Int = 500, on sql: any SQLDatabase, decoding: T.Type
+    /// `insert` with a `RETURNING` tail: the rows it gives back, each read by `read`.
+    static func insertReturning<T: Sendable>(
+        _ head: String, rows: [[BulkValue]], tail: String, rowsPerStatement: Int = 500, on sql: any SQLDatabase,
+        read: @escaping @Sendable (BulkRow) throws -> T
     ) async throws -> [T] {
         let returned = Mutex<[Result<T, any Error>]>([])
         try await insert(head, rows: rows, tail: tail, rowsPerStatement: rowsPerStatement, on: sql) { row in
-            let decoded = Result { try row.decode(model: T.self) }
+            let decoded = Result { try read(row) }
             returned.withLock { $0.append(decoded) }
         }
         return try returned.withLock { try $0.map { try $0.get() } }
@@ -105,7 +105,85 @@ enum BulkSQL {
     }
 }
 
+/// A row a bulk statement gives back (`RETURNING`), read column by column without `Codable` (whose decoder, with a
+/// dynamic cast per value and Foundation's UUID parsing, took longer than the statement): SQLite's values are read
+/// as they are; elsewhere through SQLKit.
+struct BulkRow {
+    enum Source {
+        case sqlite(SQLiteRow)
+        case sql(any SQLRow)
+    }
+    let source: Source
+
+    struct Missing: Error { let column: String }
+
+    func int(_ column: String) throws -> Int64 {
+        switch source {
+        case .sqlite(let row):
+            guard case .integer(let v)? = row.column(column) else { throw Missing(column: column) }
+            return Int64(v)
+        case .sql(let row): return try row.decode(column: column, as: Int64.self)
+        }
+    }
+
+    func text(_ column: String) throws -> String {
+        switch source {
+        case .sqlite(let row):
+            guard case .text(let v)? = row.column(column) else { throw Missing(column: column) }
+            return v
+        case .sql(let row): return try row.decode(column: column, as: String.self)
+        }
+    }
+
+    func uuid(_ column: String) throws -> UUID {
+        switch source {
+        case .sqlite(let row):
+            guard case .text(let v)? = row.column(column), let u = UUID(hex: v) else { throw Missing(column: column) }
+            return u
+        case .sql(let row): return try row.decode(column: column, as: UUID.self)
+        }
+    }
+}
+
 extension UUID {
+    /// The 36-character form (`8-4-4-4-12` hexadecimal digits, either case) read byte by byte; any other text as
+    /// `UUID(uuidString:)` reads it (on Linux that goes through the C library's `sscanf`, which showed in profiles).
+    init?(hex text: String) {
+        var u: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let read = text.utf8.count == 36 && withUnsafeMutableBytes(of: &u) { out -> Bool in
+            var o = 0
+            var high: UInt8?
+            for (i, c) in text.utf8.enumerated() {
+                if i == 8 || i == 13 || i == 18 || i == 23 {
+                    guard c == UInt8(ascii: "-") else { return false }
+                    continue
+                }
+                let v: UInt8
+                switch c {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): v = c &- UInt8(ascii: "0")
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): v = c &- UInt8(ascii: "A") &+ 10
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): v = c &- UInt8(ascii: "a") &+ 10
+                default: return false
+                }
+                if let h = high {
+                    out[o] = h << 4 | v
+                    o += 1
+                    high = nil
+                } else {
+                    high = v
+                }
+            }
+            return true
+        }
+        if read {
+            self.init(uuid: u)
+        } else if let parsed = UUID(uuidString: text) {
+            self = parsed
+        } else {
+            return nil
+        }
+    }
+
     /// `uuidString` (upper-case, hyphenated) without the C library's formatted printing Foundation uses on Linux.
     var upperHex: String {
         let digits: StaticString = "0123456789ABCDEF"

@@ -244,7 +244,6 @@ enum DossierService {
     }
 
     struct UnitMonth: Hashable { let unit: UUID, month: String }
-    private struct TallyID: Decodable, Sendable { let id: Int64, unit_id: UUID, procedure_id: UUID, month: String }
 
     /// Adds the deltas to the stored tallies, the per-unit rollup and the histograms: increments only, nothing is
     /// read back (so a batch costs the same however many dossiers are stored).
@@ -256,9 +255,10 @@ enum DossierService {
         let tallies = increment("dossier_tallies", keys: ["unit_id", "procedure_id", "month"])
         for r in try await BulkSQL.insertReturning(
             tallies.head, rows: changed.map { [.uuid($0.key.unit), .uuid($0.key.procedure), .text($0.key.month)] + values($0.value) },
-            tail: tallies.tail + " RETURNING id, unit_id, procedure_id, month", rowsPerStatement: 300, on: sql, decoding: TallyID.self)
+            tail: tallies.tail + " RETURNING id, unit_id, procedure_id, month", rowsPerStatement: 300, on: sql,
+            read: { r in (TallyKey(unit: try r.uuid("unit_id"), procedure: try r.uuid("procedure_id"), month: try r.text("month")), try r.int("id")) })
         {
-            tallyIDs[TallyKey(unit: r.unit_id, procedure: r.procedure_id, month: r.month)] = r.id
+            tallyIDs[r.0] = r.1
         }
         var units: [UnitMonth: DossierTally] = [:]
         var histograms: [[BulkValue]] = []
