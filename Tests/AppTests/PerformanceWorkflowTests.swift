@@ -76,6 +76,26 @@ import VaporTesting
         #expect(try await sql.raw("SELECT * FROM dossier_unit_tallies").all(decoding: U.self).reduce(DossierTally()) { $0 + $1.counts } == counts)
     }
 
+    /// A batch of several written chunks (rows are written 1,000 at a time while the next are built): each dossier
+    /// stored once, the tallies equal to a recount, and the same batch again replaces every one.
+    @Test func aBatchOfSeveralChunksIsStoredWhole() async throws {
+        try await withApp { app in
+            let s = try await Self.setUp(app)
+            let items = (0..<2_345).map { i in
+                Self.dossier(
+                    "HS-\(i)", unit: i % 2 == 0 ? "XTP" : "XTH", received: "2026-0\(1 + i % 9)-0\(1 + i % 7)T09:00:00+07:00",
+                    resolved: i % 3 == 0 ? nil : "2026-0\(1 + i % 9)-2\(i % 8)T10:00:00+07:00", result: i % 3 == 0 ? nil : "approved")
+            }
+            for expected in [IngestReport(inserted: 2_345, updated: 0, keptAside: []), IngestReport(inserted: 0, updated: 2_345, keptAside: [])] {
+                let sent = try await Self.send(app, token: s.token, items)
+                #expect(sent.status == .ok, "\(sent.text.prefix(500))")
+                #expect(try JSONDecoder().decode(IngestReport.self, from: Data(sent.text.utf8)) == expected)
+                #expect(try await DossierRow.query(on: app.db).count() == 2_345)
+                try await Self.tallyMatchesRecount(app)
+            }
+        }
+    }
+
     /// Moving the histograms to rows keyed by their tally (M015) keeps every count, and back again.
     @Test func histogramsKeepTheirCountsAcrossTheMoveToTallyIDs() async throws {
         try await withApp { app in
