@@ -76,8 +76,8 @@ import VaporTesting
         #expect(try await sql.raw("SELECT * FROM dossier_unit_tallies").all(decoding: U.self).reduce(DossierTally()) { $0 + $1.counts } == counts)
     }
 
-    /// A batch of several written chunks (rows are written 1,000 at a time while the next are built): each dossier
-    /// stored once, the tallies equal to a recount, and the same batch again replaces every one.
+    /// A batch of several 500-row statements: each dossier stored once, the tallies equal to a recount, and the same
+    /// batch again replaces every one.
     @Test func aBatchOfSeveralChunksIsStoredWhole() async throws {
         try await withApp { app in
             let s = try await Self.setUp(app)

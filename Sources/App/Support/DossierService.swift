@@ -154,70 +154,53 @@ enum DossierService {
         timer?.mark("lookup")
         var deltas: [TallyKey: DossierTally] = [:]
         var rows: [[BulkValue]] = []
-        rows.reserveCapacity(min(items.count, writeChunk))
+        rows.reserveCapacity(items.count)
         var rejects: [[BulkValue]] = []
-        try await BulkSQL.prepareForBulk(on: sql)
-        // Each chunk of rows is written while the next is built (SQLite works on its own thread): the previous
-        // chunk's statement is awaited before the next starts, and before anything leaves this function.
-        var writing: Task<Void, any Error>?
-        do {
-            for d in items {
-                guard let p = procedures[d.procedureCode], let unitID = units[d.unitCode] else {
-                    let reason = procedures[d.procedureCode] == nil ? "unknownProcedure" : "unknownUnit"
-                    let payload = String(decoding: try JSONEncoder().encode(d), as: UTF8.self)
-                    rejects.append([
-                        .uuid(UUID.timeOrdered(ms: now)), .text(d.code), .text(d.procedureCode), .text(d.unitCode), .text(reason), .text(payload),
-                        .text(String(source.prefix(200))), .int(now),
-                    ])
-                    report.keptAside.append(.init(code: d.code, reason: reason))
-                    continue
-                }
-                let facts = clock.facts(
-                    channel: d.channel, received: d.received, resolved: d.resolved, result: d.result,
-                    statutory: TimeLimit(halfDays: p.statutory_half_days), internalLimit: p.internal_half_days.map { TimeLimit(halfDays: $0) },
-                    payable: p.fee > 0, paidOnline: d.paidOnline, digitised: d.digitised, rated: d.rating != nil, unsatisfied: d.rating == .unsatisfied,
-                    complaint: d.complaint)
-                if let old = existing[d.code], let oldFacts = try? JSONDecoder().decode(DossierFacts.self, from: Data(old.facts.utf8)) {
-                    deltas[TallyKey(unit: old.unit_id, procedure: old.procedure_id, month: old.received_month), default: DossierTally()]
-                        .remove(oldFacts, parts: .receipt)
-                    if let m = old.resolved_month {
-                        deltas[TallyKey(unit: old.unit_id, procedure: old.procedure_id, month: m), default: DossierTally()].remove(oldFacts, parts: .resolution)
-                    }
-                    report.updated += 1
-                } else {
-                    report.inserted += 1
-                }
-                let receivedMonth = month(d.received)
-                let resolvedMonth = facts.resolved ? d.resolved.map(month) : nil
-                deltas[TallyKey(unit: unitID, procedure: p.id, month: receivedMonth), default: DossierTally()].add(facts, parts: .receipt)
-                if let m = resolvedMonth { deltas[TallyKey(unit: unitID, procedure: p.id, month: m), default: DossierTally()].add(facts, parts: .resolution) }
-                let due = clock.due(received: d.received, limit: TimeLimit(halfDays: p.statutory_half_days))
-                let factsJSON = facts.json
-                rows.append([
-                    .uuid(UUID.timeOrdered(ms: now)), .text(d.code), .uuid(p.id), .uuid(unitID), .text(d.channel.rawValue), .int(d.received), .int(due),
-                    .int(d.due), .int(d.resolved), .int(d.returned), .text(d.result?.rawValue), .bool(d.paidOnline), .bool(d.digitised),
-                    .text(d.rating?.rawValue), .bool(d.complaint), .text(facts.timeliness?.rawValue), .int(facts.processingHalfDays),
-                    .text(receivedMonth), .text(resolvedMonth), .text(factsJSON), .int(now),
+        for d in items {
+            guard let p = procedures[d.procedureCode], let unitID = units[d.unitCode] else {
+                let reason = procedures[d.procedureCode] == nil ? "unknownProcedure" : "unknownUnit"
+                let payload = String(decoding: try JSONEncoder().encode(d), as: UTF8.self)
+                rejects.append([
+                    .uuid(UUID.timeOrdered(ms: now)), .text(d.code), .text(d.procedureCode), .text(d.unitCode), .text(reason), .text(payload),
+                    .text(String(source.prefix(200))), .int(now),
                 ])
-                existing[d.code] = ExistingRow(
-                    code: d.code, unit_id: unitID, procedure_id: p.id, received_month: receivedMonth, resolved_month: resolvedMonth, facts: factsJSON)
-                if rows.count == writeChunk {
-                    let ready = rows
-                    rows.removeAll(keepingCapacity: true)
-                    try await writing?.value
-                    writing = Task { try await upsertDossiers(ready, on: sql) }
-                }
+                report.keptAside.append(.init(code: d.code, reason: reason))
+                continue
             }
-            timer?.mark("rows")
-            try await writing?.value
-            writing = nil
-            try await upsertDossiers(rows, on: sql)
-        } catch {
-            // Never leave a statement running on the transaction that is about to be rolled back.
-            _ = try? await writing?.value
-            throw error
+            let facts = clock.facts(
+                channel: d.channel, received: d.received, resolved: d.resolved, result: d.result,
+                statutory: TimeLimit(halfDays: p.statutory_half_days), internalLimit: p.internal_half_days.map { TimeLimit(halfDays: $0) },
+                payable: p.fee > 0, paidOnline: d.paidOnline, digitised: d.digitised, rated: d.rating != nil, unsatisfied: d.rating == .unsatisfied,
+                complaint: d.complaint)
+            if let old = existing[d.code], let oldFacts = try? JSONDecoder().decode(DossierFacts.self, from: Data(old.facts.utf8)) {
+                deltas[TallyKey(unit: old.unit_id, procedure: old.procedure_id, month: old.received_month), default: DossierTally()]
+                    .remove(oldFacts, parts: .receipt)
+                if let m = old.resolved_month {
+                    deltas[TallyKey(unit: old.unit_id, procedure: old.procedure_id, month: m), default: DossierTally()].remove(oldFacts, parts: .resolution)
+                }
+                report.updated += 1
+            } else {
+                report.inserted += 1
+            }
+            let receivedMonth = month(d.received)
+            let resolvedMonth = facts.resolved ? d.resolved.map(month) : nil
+            deltas[TallyKey(unit: unitID, procedure: p.id, month: receivedMonth), default: DossierTally()].add(facts, parts: .receipt)
+            if let m = resolvedMonth { deltas[TallyKey(unit: unitID, procedure: p.id, month: m), default: DossierTally()].add(facts, parts: .resolution) }
+            let due = clock.due(received: d.received, limit: TimeLimit(halfDays: p.statutory_half_days))
+            let factsJSON = facts.json
+            rows.append([
+                .uuid(UUID.timeOrdered(ms: now)), .text(d.code), .uuid(p.id), .uuid(unitID), .text(d.channel.rawValue), .int(d.received), .int(due),
+                .int(d.due), .int(d.resolved), .int(d.returned), .text(d.result?.rawValue), .bool(d.paidOnline), .bool(d.digitised),
+                .text(d.rating?.rawValue), .bool(d.complaint), .text(facts.timeliness?.rawValue), .int(facts.processingHalfDays),
+                .text(receivedMonth), .text(resolvedMonth), .text(factsJSON), .int(now),
+            ])
+            existing[d.code] = ExistingRow(
+                code: d.code, unit_id: unitID, procedure_id: p.id, received_month: receivedMonth, resolved_month: resolvedMonth, facts: factsJSON)
         }
+        timer?.mark("rows")
+        try await BulkSQL.prepareForBulk(on: sql)
         try await BulkSQL.insert("INSERT INTO dossier_rejects (id, code, procedure_code, unit_code, reason, payload, source, created_ms)", rows: rejects, on: sql)
+        try await upsertDossiers(rows, on: sql)
         timer?.mark("dossiers")
         try await apply(deltas, on: sql)
         timer?.mark("tallies")
@@ -226,9 +209,6 @@ enum DossierService {
         ])
         return report
     }
-
-    /// Rows per chunk written while the next chunk is built (two 500-row statements).
-    static let writeChunk = 1_000
 
     static let dossierColumns = [
         "id", "code", "procedure_id", "unit_id", "channel", "received_s", "due_s", "sent_due_s", "resolved_s", "returned_s", "result",
