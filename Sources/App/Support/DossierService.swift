@@ -246,7 +246,7 @@ enum DossierService {
     struct UnitMonth: Hashable { let unit: UUID, month: String }
 
     /// Adds the deltas to the stored tallies, the per-unit rollup and the histograms: increments only, nothing is
-    /// read back (so a batch costs the same however many dossiers are stored).
+    /// read back but the changed tally rows' ids (so a batch costs the same however many dossiers are stored).
     private static func apply(_ deltas: [TallyKey: DossierTally], on sql: any SQLDatabase) async throws {
         let changed = deltas.filter { $0.value != DossierTally() }
         guard !changed.isEmpty else { return }
