@@ -13,17 +13,12 @@ struct M015_HistogramsByTally: AsyncMigration {
             guard let sql = tx as? any SQLDatabase else { return }
             // Named here: PostgreSQL keeps constraint names per schema, and the old table's default name would clash.
             try await Self.rebuildTallies(withID: true, unique: "dossier_tallies_key", on: tx)
-            if sql.dialect.name == "sqlite" {
-                try await sql.raw("""
-                    CREATE TABLE dossier_tally_histograms (tally_id INTEGER NOT NULL REFERENCES dossier_tallies (id), \
-                    half_days INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (tally_id, half_days)) WITHOUT ROWID
-                    """).run()
-            } else {
-                try await sql.raw("""
-                    CREATE TABLE dossier_tally_histograms (tally_id BIGINT NOT NULL REFERENCES dossier_tallies (id), \
-                    half_days INTEGER NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (tally_id, half_days))
-                    """).run()
-            }
+            // One row per tally and half-day count; on SQLite the key is the table itself (no rowid, no second index).
+            let withoutRowID = sql.dialect.name == "sqlite" ? " WITHOUT ROWID" : ""
+            try await sql.raw("""
+                CREATE TABLE dossier_tally_histograms (tally_id BIGINT NOT NULL REFERENCES dossier_tallies (id), \
+                half_days INTEGER NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (tally_id, half_days))\(unsafeRaw: withoutRowID)
+                """).run()
             try await sql.raw("""
                 INSERT INTO dossier_tally_histograms (tally_id, half_days, n) SELECT t.id, h.half_days, h.n FROM dossier_histograms h \
                 JOIN dossier_tallies t ON t.unit_id = h.unit_id AND t.procedure_id = h.procedure_id AND t.month = h.month WHERE h.n <> 0

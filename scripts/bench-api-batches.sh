@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The API batch phase by phase (issue 6; figures in docs/benchmarks.md, "The API batch, phase by phase"), release
+# build: a database of COUNT (1,000,000) synthetic dossiers is built once in DIR (default .bench-api/, kept between
+# runs; remove it to rebuild), then RUNS (3) times, each from the same copy of it: a server starts, 10,000 more
+# dossiers arrive in two batches of 5,000 through `POST /api/v1/dossiers`, and each answer's Server-Timing is printed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ "${SKIP_BUILD:-0}" = 1 ] || swift build -c release --product thidua
+BIN=$PWD/.build/release/thidua
+DIR=${DIR:-$PWD/.bench-api}
+COUNT=${COUNT:-1000000}
+RUNS=${RUNS:-3}
+PORT=${PORT:-18190}
+SECRET=tdk_bench_api_batches
+export THIDUA_DATA_DIR=$DIR THIDUA_BCRYPT_COST=4 LOG_LEVEL=error
+SERVER=
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+mkdir -p "$DIR"
+if [ ! -f "$DIR/pristine.sqlite" ]; then
+    rm -f "$DIR"/thidua.sqlite*
+    "$BIN" demo --no-passwords >/dev/null
+    python3 - "$DIR/thidua.sqlite" "$SECRET" <<'PY'
+import hashlib, sqlite3, sys, time, uuid
+c = sqlite3.connect(sys.argv[1])
+for t in ("dossiers", "dossier_tally_histograms", "dossier_tallies", "dossier_unit_tallies"): c.execute("DELETE FROM " + t)
+c.execute("INSERT INTO api_tokens (id, name, token_hash, scopes, created_ms) VALUES (?, 'bench', ?, 'dossiers:write indicators:read', ?)",
+          (str(uuid.uuid4()).upper(), hashlib.sha256(sys.argv[2].encode()).hexdigest(), int(time.time() * 1000)))
+c.commit()
+PY
+    "$BIN" dossiers generate --count "$COUNT" --year 2026 --out "$DIR/dossiers.csv"
+    "$BIN" dossiers import "$DIR/dossiers.csv" 2>/dev/null
+    "$BIN" dossiers generate --count 10000 --start "$COUNT" --year 2026 --seed 767 --out "$DIR/more.csv"
+    cp "$DIR/thidua.sqlite" "$DIR/pristine.sqlite"
+fi
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $COUNT dossiers stored"
+for run in $(seq 1 "$RUNS"); do
+    rm -f "$DIR"/thidua.sqlite-wal "$DIR"/thidua.sqlite-shm
+    cp "$DIR/pristine.sqlite" "$DIR/thidua.sqlite"
+    "$BIN" serve --hostname 127.0.0.1 --port "$PORT" --log error >/dev/null 2>&1 &
+    SERVER=$!
+    for _ in $(seq 1 600); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+    python3 - "$DIR/more.csv" "http://127.0.0.1:$PORT" "$SECRET" "$run" <<'PY'
+import csv, json, sys, time, urllib.request
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+base, token, run = sys.argv[2], sys.argv[3], sys.argv[4]
+times = []
+for i in range(0, len(rows), 5000):
+    items = [{k: v for k, v in r.items() if v != ""} for r in rows[i:i + 5000]]
+    for it in items:
+        for k in ("paid_online", "digitised", "complaint"):
+            if k in it: it[k] = it[k] == "1"
+    req = urllib.request.Request(base + "/api/v1/dossiers", data=json.dumps({"dossiers": items}).encode(), method="POST",
+                                 headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    t = time.monotonic()
+    with urllib.request.urlopen(req, timeout=120) as r:
+        rep = json.loads(r.read()); timing = r.headers.get("Server-Timing")
+    times.append(time.monotonic() - t)
+    assert rep["inserted"] == len(items), rep
+    print(f"run {run} batch {i // 5000 + 1}: {times[-1]:.3f} s  phases (ms): {timing}")
+print(f"run {run}: 2 × 5,000 in {sum(times):.3f} s")
+PY
+    kill -INT "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=
+done
