@@ -2,7 +2,8 @@
 # The API batch phase by phase (issue 6; figures in docs/benchmarks.md, "The API batch, phase by phase"), release
 # build: a database of COUNT (1,000,000) synthetic dossiers is built once in DIR (default .bench-api/, kept between
 # runs; remove it to rebuild), then RUNS (3) times, each from the same copy of it: a server starts, 10,000 more
-# dossiers arrive in two batches of 5,000 through `POST /api/v1/dossiers`, and each answer's Server-Timing is printed.
+# dossiers arrive in two batches of 5,000 through `POST /api/v1/dossiers`, one after the other, then (on a fresh copy)
+# both at once; each answer's Server-Timing and the server's CPU time are printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "${SKIP_BUILD:-0}" = 1 ] || swift build -c release --product thidua
@@ -34,30 +35,49 @@ PY
 fi
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $COUNT dossiers stored"
 for run in $(seq 1 "$RUNS"); do
+  for mode in sequential together; do
     rm -f "$DIR"/thidua.sqlite-wal "$DIR"/thidua.sqlite-shm
     cp "$DIR/pristine.sqlite" "$DIR/thidua.sqlite"
+    sync  # the copy's dirty pages would otherwise be written back during the first batch, beside its fsyncs
     "$BIN" serve --hostname 127.0.0.1 --port "$PORT" --log error >/dev/null 2>&1 &
     SERVER=$!
     for _ in $(seq 1 600); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
-    python3 - "$DIR/more.csv" "http://127.0.0.1:$PORT" "$SECRET" "$run" <<'PY'
-import csv, json, sys, time, urllib.request
+    CPU0=$(awk '{print $14 + $15}' "/proc/$SERVER/stat")
+    python3 - "$DIR/more.csv" "http://127.0.0.1:$PORT" "$SECRET" "$run" "$mode" <<'PY'
+import csv, json, sys, threading, time, urllib.request
 rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
-base, token, run = sys.argv[2], sys.argv[3], sys.argv[4]
-times = []
+base, token, run, mode = sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+bodies = []
 for i in range(0, len(rows), 5000):
     items = [{k: v for k, v in r.items() if v != ""} for r in rows[i:i + 5000]]
     for it in items:
         for k in ("paid_online", "digitised", "complaint"):
             if k in it: it[k] = it[k] == "1"
-    req = urllib.request.Request(base + "/api/v1/dossiers", data=json.dumps({"dossiers": items}).encode(), method="POST",
+    bodies.append((len(items), json.dumps({"dossiers": items}).encode()))
+answers = {}
+def post(i):
+    n, body = bodies[i]
+    req = urllib.request.Request(base + "/api/v1/dossiers", data=body, method="POST",
                                  headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
     t = time.monotonic()
     with urllib.request.urlopen(req, timeout=120) as r:
         rep = json.loads(r.read()); timing = r.headers.get("Server-Timing")
-    times.append(time.monotonic() - t)
-    assert rep["inserted"] == len(items), rep
-    print(f"run {run} batch {i // 5000 + 1}: {times[-1]:.3f} s  phases (ms): {timing}")
-print(f"run {run}: 2 × 5,000 in {sum(times):.3f} s")
+    assert rep["inserted"] == n, rep
+    answers[i] = (time.monotonic() - t, timing)
+t0 = time.monotonic()
+if mode == "sequential":
+    for i in range(len(bodies)): post(i)
+else:  # both batches sent at once, as two one-stop systems might
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(bodies))]
+    for th in threads: th.start()
+    for th in threads: th.join()
+    assert len(answers) == len(bodies), "a batch failed"
+total = time.monotonic() - t0
+for i in sorted(answers):
+    print(f"run {run} {mode} batch {i + 1}: {answers[i][0]:.3f} s  phases (ms): {answers[i][1]}")
+print(f"run {run} {mode}: 2 × 5,000 in {total:.3f} s")
 PY
+    echo "run $run $mode: server CPU $(( $(awk '{print $14 + $15}' "/proc/$SERVER/stat") - CPU0 )) ticks of $(getconf CLK_TCK)/s"
     kill -INT "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=
+  done
 done

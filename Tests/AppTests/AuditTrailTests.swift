@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SQLKit
+import Synchronization
 import Testing
 import ThiDuaCore
 import Vapor
@@ -31,6 +32,27 @@ import VaporTesting
             #expect(history.text.contains("Đổi tên theo Quyết định 12/QĐ-UBND"))
             #expect(try await AuditVerification.verify(on: app.db).failure == nil)
         }
+    }
+
+    /// SQLite's writers of one process take turns at the gate (suspended, not spinning in SQLite's busy handler).
+    @Test func theWriterGateLetsOneThroughAtATime() async {
+        let gate = WriterGate()
+        let log = GateLog()
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<40 {
+                group.addTask {
+                    await gate.run {
+                        log.state.withLock { $0.inside += 1; $0.most = max($0.most, $0.inside) }
+                        try? await Task.sleep(for: .milliseconds(1))
+                        log.state.withLock { $0.inside -= 1; $0.done += 1 }
+                    }
+                }
+            }
+        }
+        let seen = log.state.withLock { $0 }
+        #expect(seen.most == 1)
+        #expect(seen.done == 40)
+        #expect(seen.inside == 0)
     }
 
     @Test func editingARowBehindTheAppsBackIsDetected() async throws {
@@ -91,4 +113,8 @@ import VaporTesting
             }
         }
     }
+}
+
+private final class GateLog: Sendable {
+    let state = Mutex<(inside: Int, most: Int, done: Int)>((0, 0, 0))
 }

@@ -107,7 +107,20 @@ extension Database {
     func writing<T: Sendable>(
         as actor: Actor, reason: String? = nil, _ body: @escaping @Sendable (any Database, AuditRecorder) async throws -> T
     ) async throws -> T {
+        // On SQLite, write transactions of this process take turns (see `WriterGate`); one already open goes on.
+        if !inTransaction, let sql = self as? any SQLDatabase, sql.dialect.name == "sqlite" {
+            return try await WriterGate.sqlite.run { try await transacting(as: actor, reason: reason, body) }
+        }
+        return try await transacting(as: actor, reason: reason, body)
+    }
+
+    private func transacting<T: Sendable>(
+        as actor: Actor, reason: String?, _ body: @escaping @Sendable (any Database, AuditRecorder) async throws -> T
+    ) async throws -> T {
         try await self.transaction { tx in
+            // Before the first write: SQLite decides where this transaction's statement journals go when it starts
+            // writing (the next statement), and files cost a write call per page a multi-row statement touches.
+            if let sql = tx as? any SQLDatabase { try await BulkSQL.prepareWriter(on: sql) }
             // Taking the chain head first serialises write transactions: a record re-read inside `body` is
             // the latest committed one, which is what optimistic version checks rely on.
             try await AuditRecorder.lockHead(on: tx)

@@ -94,9 +94,11 @@ enum BulkSQL {
         return try returned.withLock { try $0.map { try $0.get() } }
     }
 
-    /// Settings for a connection about to write many rows (SQLite only): a page cache that holds a batch's index
-    /// pages, and statement journals in memory (a multi-row statement keeps one, so it can be undone alone).
-    static func prepareForBulk(on sql: any SQLDatabase) async throws {
+    /// Settings for a connection about to write (SQLite only; each is a no-op once set on the connection): a page
+    /// cache that holds a batch's index pages, and statement journals in memory. A multi-row statement keeps one so
+    /// it can be undone alone; SQLite reads the setting when the transaction starts writing, so `writing` calls this
+    /// before its first write (set later, the journals of that transaction spill to temporary files past 64 KiB).
+    static func prepareWriter(on sql: any SQLDatabase) async throws {
         guard let lite = sql as? any SQLiteDatabase else { return }
         try await lite.query("PRAGMA cache_size = -65536", [], logger: sql.logger) { _ in }.get()
         // Refused only when the connection holds temporary tables inside a transaction (ThiDua makes none); an

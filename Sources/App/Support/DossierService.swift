@@ -198,7 +198,6 @@ enum DossierService {
                 code: d.code, unit_id: unitID, procedure_id: p.id, received_month: receivedMonth, resolved_month: resolvedMonth, facts: factsJSON)
         }
         timer?.mark("rows")
-        try await BulkSQL.prepareForBulk(on: sql)
         try await BulkSQL.insert("INSERT INTO dossier_rejects (id, code, procedure_code, unit_code, reason, payload, source, created_ms)", rows: rejects, on: sql)
         try await upsertDossiers(rows, on: sql)
         timer?.mark("dossiers")

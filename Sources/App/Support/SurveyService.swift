@@ -187,16 +187,19 @@ final class SQLiteWriterConnection: Sendable {
 
     /// `BEGIN IMMEDIATE` (the write lock from the start, so the transaction never has to upgrade a read), the body,
     /// `COMMIT`; rolled back when the body throws.
+    /// Takes its turn with the app's other write transactions (`WriterGate`).
     func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let sql = try await open().sql()
-        try await sql.raw("BEGIN IMMEDIATE").run()
-        do {
-            let result = try await body(sql)
-            try await sql.raw("COMMIT").run()
-            return result
-        } catch {
-            try? await sql.raw("ROLLBACK").run()
-            throw error
+        return try await WriterGate.sqlite.run {
+            try await sql.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(sql)
+                try await sql.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
+            }
         }
     }
 
