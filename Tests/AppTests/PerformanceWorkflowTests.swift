@@ -141,7 +141,7 @@ import VaporTesting
             #expect(first.status == .ok, "\(first.text)")
             // Where the batch's time went, phase by phase (W3C Server-Timing), for the sender and the benchmark.
             let timing = try #require(first.headers.first(name: "Server-Timing")).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            #expect(timing.map { $0.prefix { $0 != ";" } } == ["parse", "check", "lookup", "rows", "dossiers", "tallies", "commit"])
+            #expect(timing.map { $0.prefix { $0 != ";" } } == ["parse", "check", "wait", "lookup", "rows", "dossiers", "tallies", "commit"])
             for phase in timing {
                 let duration = phase.drop { $0 != ";" }
                 #expect(duration.hasPrefix(";dur=") && Double(duration.dropFirst(5)) != nil && duration.split(separator: ".").last?.count == 1, "\(phase)")

@@ -180,6 +180,15 @@ import Testing
             var undone = whole
             for f in facts.reversed() { undone.remove(f) }
             #expect(undone == DossierTally())
+            // In place, and counts without the histogram (the per-unit rollup keeps none).
+            var inPlace = left
+            inPlace += right
+            #expect(inPlace == whole)
+            var counts = left
+            counts.addCounts(right)
+            var wholeCounts = whole
+            wholeCounts.histogram = left.histogram
+            #expect(counts == wholeCounts)
         }
     }
 }

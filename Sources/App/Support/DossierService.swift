@@ -122,7 +122,8 @@ enum DossierService {
         guard !items.isEmpty else { return IngestReport() }
         let clock = try await clock(on: db)
         let report = try await db.writing(as: actor, reason: source) { tx, audit in
-            try await store(items, source: source, clock: clock, on: tx, audit: audit, timer: timer)
+            timer?.mark("wait")
+            return try await store(items, source: source, clock: clock, on: tx, audit: audit, timer: timer)
         }
         timer?.mark("commit")
         return report
@@ -262,7 +263,7 @@ enum DossierService {
         var units: [UnitMonth: DossierTally] = [:]
         var histograms: [[BulkValue]] = []
         for (key, delta) in changed {
-            units[UnitMonth(unit: key.unit, month: key.month), default: DossierTally()] += delta
+            units[UnitMonth(unit: key.unit, month: key.month), default: DossierTally()].addCounts(delta)  // no histogram per unit
             guard let id = tallyIDs[key] else { throw AppError.internalInconsistency("a tally row came back without its id") }
             for (hd, n) in delta.histogram where n != 0 { histograms.append([.int(id), .int(hd), .int(n)]) }
         }
@@ -285,7 +286,7 @@ enum DossierService {
     /// Everything stored, summed: counts from the tallies, the histogram from its table (tests compare this with a
     /// recount of the dossiers' facts).
     static func storedTotal(on sql: any SQLDatabase) async throws -> DossierTally {
-        var total = try await sql.raw("SELECT * FROM dossier_tallies").all(decoding: TallyRow.self).reduce(DossierTally()) { $0 + $1.tally }
+        var total = try await sql.raw("SELECT * FROM dossier_tallies").all(decoding: TallyRow.self).reduce(into: DossierTally()) { $0 += $1.tally }
         struct H: Decodable { let half_days: Int, n: Int }
         for h in try await sql.raw("SELECT half_days, CAST(SUM(n) AS BIGINT) AS n FROM dossier_tally_histograms GROUP BY half_days").all(decoding: H.self)
         where h.n != 0 { total.histogram[h.half_days] = h.n }

@@ -21,7 +21,7 @@ enum OpenAPIDocument {
         },
         "responses": {
           "200": {"description": "Stored (dossiers with an unknown procedure or unit are kept aside and listed)",
-                  "headers": {"Server-Timing": {"description": "Milliseconds per phase of the batch (W3C Server Timing): parse, check, lookup, rows, dossiers, tallies, commit", "schema": {"type": "string"}}},
+                  "headers": {"Server-Timing": {"description": "Milliseconds per phase of the batch (W3C Server Timing): parse, check, wait, lookup, rows, dossiers, tallies, commit", "schema": {"type": "string"}}},
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IngestReport"}}}},
           "400": {"$ref": "#/components/responses/Error"},
           "401": {"$ref": "#/components/responses/Error"},

@@ -95,7 +95,7 @@ enum PerformanceService {
         }
     }
 
-    static func total(_ lines: [Line]) -> DossierTally { lines.reduce(DossierTally()) { $0 + $1.tally } }
+    static func total(_ lines: [Line]) -> DossierTally { lines.reduce(into: DossierTally()) { $0 += $1.tally } }
 
     struct LateDossier: Decodable, Sendable {
         let code: String, channel: String, received_s: Int64, due_s: Int64, resolved_s: Int64?, processing_half_days: Int?

@@ -46,7 +46,8 @@ public struct JSONReader {
         case UInt8(ascii: "\""): return string().map { .string($0) }
         case UInt8(ascii: "{"):
             i += 1
-            var o: [String: JSONValue] = [:]
+            // Room for a dossier's dozen fields from the start (growing a dictionary rehashes it each time).
+            var o = [String: JSONValue](minimumCapacity: 16)
             skipSpace()
             if i < b.count, b[i] == UInt8(ascii: "}") {
                 i += 1

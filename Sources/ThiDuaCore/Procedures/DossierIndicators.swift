@@ -142,32 +142,40 @@ public struct DossierTally: Hashable, Sendable, Codable {
 
     public static func + (a: DossierTally, b: DossierTally) -> DossierTally {
         var r = a
-        r.received += b.received
-        r.resolved += b.resolved
-        r.early += b.early
-        r.onTime += b.onTime
-        r.late += b.late
-        r.withdrawn += b.withdrawn
-        r.online += b.online
-        r.payable += b.payable
-        r.paidOnline += b.paidOnline
-        r.digitised += b.digitised
-        r.rated += b.rated
-        r.unsatisfied += b.unsatisfied
-        r.complaints += b.complaints
-        r.processingHalfDays += b.processingHalfDays
-        r.statutoryHalfDays += b.statutoryHalfDays
-        r.internalResolved += b.internalResolved
-        r.internalHalfDays += b.internalHalfDays
-        r.processingWithinInternal += b.processingWithinInternal
-        for (k, v) in b.histogram {
-            let n = (r.histogram[k] ?? 0) + v
-            r.histogram[k] = n == 0 ? nil : n
-        }
+        r += b
         return r
     }
 
-    public static func += (a: inout DossierTally, b: DossierTally) { a = a + b }
+    /// In place: the histogram is merged into the one already held, not copied for each addition.
+    public static func += (a: inout DossierTally, b: DossierTally) {
+        a.addCounts(b)
+        for (k, v) in b.histogram {
+            let n = (a.histogram[k] ?? 0) + v
+            a.histogram[k] = n == 0 ? nil : n
+        }
+    }
+
+    /// Adds `b`'s counts but not its histogram (for sums that keep no histogram, like the per-unit rollup).
+    public mutating func addCounts(_ b: DossierTally) {
+        received += b.received
+        resolved += b.resolved
+        early += b.early
+        onTime += b.onTime
+        late += b.late
+        withdrawn += b.withdrawn
+        online += b.online
+        payable += b.payable
+        paidOnline += b.paidOnline
+        digitised += b.digitised
+        rated += b.rated
+        unsatisfied += b.unsatisfied
+        complaints += b.complaints
+        processingHalfDays += b.processingHalfDays
+        statutoryHalfDays += b.statutoryHalfDays
+        internalResolved += b.internalResolved
+        internalHalfDays += b.internalHalfDays
+        processingWithinInternal += b.processingWithinInternal
+    }
 }
 
 /// The indicators of a tally, as exact percentages and working-day figures rounded once to 2 places (half away from
