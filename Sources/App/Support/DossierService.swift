@@ -286,7 +286,11 @@ enum DossierService {
     /// Everything stored, summed: counts from the tallies, the histogram from its table (tests compare this with a
     /// recount of the dossiers' facts).
     static func storedTotal(on sql: any SQLDatabase) async throws -> DossierTally {
-        var total = try await sql.raw("SELECT * FROM dossier_tallies").all(decoding: TallyRow.self).reduce(into: DossierTally()) { $0 += $1.tally }
+        // Columns named, never `*`: SQLiteNIO reads a result's column names before the first step, and a connection
+        // whose cached schema predates a table rebuild (M015 run on another connection) would name the old columns.
+        let columns = (["unit_id", "procedure_id", "month"] + tallyColumns).joined(separator: ", ")
+        var total = try await sql.raw("SELECT \(unsafeRaw: columns) FROM dossier_tallies").all(decoding: TallyRow.self)
+            .reduce(into: DossierTally()) { $0 += $1.tally }
         struct H: Decodable { let half_days: Int, n: Int }
         for h in try await sql.raw("SELECT half_days, CAST(SUM(n) AS BIGINT) AS n FROM dossier_tally_histograms GROUP BY half_days").all(decoding: H.self)
         where h.n != 0 { total.histogram[h.half_days] = h.n }
