@@ -40,12 +40,12 @@ enum AuthController {
         let hash = user?.passwordHash ?? dummyHash
         let verified = (try? await req.password.async.verify(password, created: hash)) ?? false
         guard let user, verified, user.isActive, let uid = user.id else {
-            for k in keys { try await LoginFailure(key: k, at: now).create(on: req.db) }
+            try await req.db.inWriteTurn { for k in keys { try await LoginFailure(key: k, at: now).create(on: req.db) } }
             req.logger.info("login failed", metadata: ["username": .string(username)])
             return LoginPage.render(req.pageContext, username: username, next: next, error: req.t("login.failed"))
                 .response(status: .unauthorized)
         }
-        try await LoginFailure.query(on: req.db).filter(\.$key == keys[0]).delete()
+        try await req.db.inWriteTurn { try await LoginFailure.query(on: req.db).filter(\.$key == keys[0]).delete() }
         try await SessionAuthMiddleware.end(request: req)
         let cookie = try await SessionAuthMiddleware.start(for: uid, request: req)
         let target = user.mustChangePassword ? SiteURL.account.path : next

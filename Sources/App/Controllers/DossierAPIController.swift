@@ -48,7 +48,7 @@ enum DossierAPIController {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         if (token.lastUsedMs ?? 0) < now - 60_000 {
             token.lastUsedMs = now
-            try? await token.update(on: req.db)
+            try? await req.db.inWriteTurn { try await token.update(on: req.db) }
         }
         return .success(token)
     }

@@ -217,7 +217,7 @@ enum TaskImportController {
         }
         let payload = String(decoding: try JSONEncoder().encode(Payload(planID: try plan.requireID(), rows: rows)), as: UTF8.self)
         let batch = ImportBatch(userID: user.id, kind: "tasks", fileName: String(VietnameseText.normalize(file.filename).prefix(200)), encoding: encoding, payload: payload)
-        try await batch.create(on: req.db)
+        try await req.db.inWriteTurn { try await batch.create(on: req.db) }
         return req.redirect(to: SiteURL.planImportBatch(try plan.requireID(), try batch.requireID()).path)
     }
 

@@ -48,7 +48,7 @@ enum ImportController {
         let payload = String(decoding: try JSONEncoder().encode(Payload(rows: rows)), as: UTF8.self)
         let name = String(VietnameseText.normalize(file.filename).prefix(200))
         let batch = ImportBatch(userID: user.id, kind: kind.rawValue, fileName: name, encoding: encoding, payload: payload)
-        try await batch.create(on: req.db)
+        try await req.db.inWriteTurn { try await batch.create(on: req.db) }
         return req.redirect(to: SiteURL.importBatch(try batch.requireID()).path)
     }
 

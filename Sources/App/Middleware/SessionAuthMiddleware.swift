@@ -59,12 +59,14 @@ struct SessionAuthMiddleware: AsyncMiddleware {
         let idleLimit = Int64(config.sessionIdleMinutes) * 60_000
         let maxLimit = Int64(config.sessionMaxHours) * 3_600_000
         if nowMs - row.last_seen_ms > idleLimit || nowMs - row.created_ms > maxLimit || !row.is_active {
-            try await UserSession.query(on: request.db).filter(\.$id == row.session_id).delete()
+            try await request.db.inWriteTurn { try await UserSession.query(on: request.db).filter(\.$id == row.session_id).delete() }
             return nil
         }
         // Touch at most once a minute: a write per page view would be wasted work.
         if nowMs - row.last_seen_ms > 60_000 {
-            try await UserSession.query(on: request.db).filter(\.$id == row.session_id).set(\.$lastSeenMillis, to: nowMs).update()
+            try await request.db.inWriteTurn {
+                try await UserSession.query(on: request.db).filter(\.$id == row.session_id).set(\.$lastSeenMillis, to: nowMs).update()
+            }
         }
         let grants = try await sql.raw("SELECT role, unit_id FROM role_grants WHERE user_id = \(bind: row.user_id)").all(decoding: GrantRow.self)
             .compactMap { g in Role(rawValue: g.role).map { Grant(role: $0, unitID: g.unit_id) } }
@@ -76,7 +78,7 @@ struct SessionAuthMiddleware: AsyncMiddleware {
     /// Starts a new session (a fresh token: no fixation) and returns the cookie to set.
     static func start(for userID: UUID, request: Request) async throws -> HTTPCookies.Value {
         let token = CSRFMiddleware.newToken()
-        try await UserSession(tokenHash: hash(token), userID: userID, now: Date()).create(on: request.db)
+        try await request.db.inWriteTurn { try await UserSession(tokenHash: hash(token), userID: userID, now: Date()).create(on: request.db) }
         return HTTPCookies.Value(
             string: token, maxAge: request.application.config.sessionMaxHours * 3600, path: "/",
             isSecure: request.application.config.secureCookies, isHTTPOnly: true, sameSite: .lax)
@@ -84,6 +86,6 @@ struct SessionAuthMiddleware: AsyncMiddleware {
 
     static func end(request: Request) async throws {
         guard let token = request.cookie(named: cookieName) else { return }
-        try await UserSession.query(on: request.db).filter(\.$tokenHash == hash(token)).delete()
+        try await request.db.inWriteTurn { try await UserSession.query(on: request.db).filter(\.$tokenHash == hash(token)).delete() }
     }
 }

@@ -108,10 +108,7 @@ extension Database {
         as actor: Actor, reason: String? = nil, _ body: @escaping @Sendable (any Database, AuditRecorder) async throws -> T
     ) async throws -> T {
         // On SQLite, write transactions of this process take turns (see `WriterGate`); one already open goes on.
-        if !inTransaction, let sql = self as? any SQLDatabase, sql.dialect.name == "sqlite" {
-            return try await WriterGate.sqlite.run { try await transacting(as: actor, reason: reason, body) }
-        }
-        return try await transacting(as: actor, reason: reason, body)
+        try await inWriteTurn { try await transacting(as: actor, reason: reason, body) }
     }
 
     private func transacting<T: Sendable>(

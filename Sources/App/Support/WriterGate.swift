@@ -1,3 +1,5 @@
+import FluentKit
+import SQLKit
 import Synchronization
 
 /// One SQLite write transaction at a time in this process; the others wait suspended, in the order they came.
@@ -48,5 +50,15 @@ final class WriterGate: Sendable {
             return s.waiting.removeFirst()
         }
         next?.resume()
+    }
+}
+
+extension Database {
+    /// `body` (writes) after the SQLite writers before it: `writing` goes through here, and so do the single-statement
+    /// writes outside it (a session touched or started, a token's last use, a sign-in failure counted), which would
+    /// otherwise spin while a batch holds the lock. Straight through on PostgreSQL and inside a transaction.
+    func inWriteTurn<T>(_ body: () async throws -> T) async rethrows -> T {
+        guard !inTransaction, let sql = self as? any SQLDatabase, sql.dialect.name == "sqlite" else { return try await body() }
+        return try await WriterGate.sqlite.run(body)
     }
 }
