@@ -44,26 +44,17 @@ for run in $(seq 1 "$RUNS"); do
     for _ in $(seq 1 600); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
     CPU0=$(awk '{print $14 + $15}' "/proc/$SERVER/stat")
     python3 - "$DIR/more.csv" "http://127.0.0.1:$PORT" "$SECRET" "$run" "$mode" <<'PY'
-import csv, json, sys, threading, time, urllib.request
-rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+import sys, threading, time
+sys.path.insert(0, "scripts")
+from dossier_api import batches, call
 base, token, run, mode = sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
-bodies = []
-for i in range(0, len(rows), 5000):
-    items = [{k: v for k, v in r.items() if v != ""} for r in rows[i:i + 5000]]
-    for it in items:
-        for k in ("paid_online", "digitised", "complaint"):
-            if k in it: it[k] = it[k] == "1"
-    bodies.append((len(items), json.dumps({"dossiers": items}).encode()))
+bodies = batches(sys.argv[1])
 answers = {}
 def post(i):
     n, body = bodies[i]
-    req = urllib.request.Request(base + "/api/v1/dossiers", data=body, method="POST",
-                                 headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
-    t = time.monotonic()
-    with urllib.request.urlopen(req, timeout=120) as r:
-        rep = json.loads(r.read()); timing = r.headers.get("Server-Timing")
+    rep, timing, seconds = call(base, token, "POST", "/api/v1/dossiers", body)
     assert rep["inserted"] == n, rep
-    answers[i] = (time.monotonic() - t, timing)
+    answers[i] = (seconds, timing)
 t0 = time.monotonic()
 if mode == "sequential":
     for i in range(len(bodies)): post(i)

@@ -68,28 +68,20 @@ PY
 SERVER=$!
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 python3 - "$DIR/more.csv" "http://127.0.0.1:$PORT" "$SECRET" <<'PY'
-import csv, json, sys, time, urllib.request
-rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+import sys, time
+sys.path.insert(0, "scripts")
+from dossier_api import batches, call
 base, token = sys.argv[2], sys.argv[3]
-def call(method, path, body=None):
-    req = urllib.request.Request(base + path, data=body, method=method,
-                                 headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=120) as r:
-        if r.headers.get("Server-Timing"): print("  phases (ms):", r.headers["Server-Timing"])
-        return json.loads(r.read())
-def received(ind):
-    return sum(u["received"] for u in ind["units"])
-before = received(call("GET", "/api/v1/indicators?year=2026&period=y"))
+def received():
+    return sum(u["received"] for u in call(base, token, "GET", "/api/v1/indicators?year=2026&period=y")[0]["units"])
+before = received()
 times = []
-for i in range(0, len(rows), 5000):
-    items = [{k: v for k, v in r.items() if v != ""} for r in rows[i:i + 5000]]
-    for it in items:
-        for k in ("paid_online", "digitised", "complaint"):
-            if k in it: it[k] = it[k] == "1"
-    body = json.dumps({"dossiers": items}).encode()
-    t = time.monotonic(); rep = call("POST", "/api/v1/dossiers", body); times.append(time.monotonic() - t)
-    assert rep["inserted"] == len(items), rep
-t = time.monotonic(); after = received(call("GET", "/api/v1/indicators?year=2026&period=y")); read = time.monotonic() - t
+for n, body in batches(sys.argv[1]):
+    rep, timing, seconds = call(base, token, "POST", "/api/v1/dossiers", body)
+    assert rep["inserted"] == n, rep
+    print("  phases (ms):", timing)
+    times.append(seconds)
+t = time.monotonic(); after = received(); read = time.monotonic() - t
 print(f"API batches of 5,000: {', '.join(f'{x:.2f} s' for x in times)}; indicators read back in {read:.3f} s; "
       f"received {before} → {after} (+{after - before})")
 PY
