@@ -1,21 +1,33 @@
 #!/usr/bin/env bash
 # The API batch phase by phase (issue 6; figures in docs/benchmarks.md, "The API batch, phase by phase"), release
-# build: a database of COUNT (1,000,000) synthetic dossiers is built once in DIR (default .bench-api/, kept between
-# runs; remove it to rebuild), then RUNS (3) times, each from the same copy of it: a server starts, 10,000 more
-# dossiers arrive in two batches of 5,000 through `POST /api/v1/dossiers`, one after the other, then (on a fresh copy)
-# both at once; each answer's Server-Timing and the server's CPU time are printed.
+# build. For each kind of TRAFFIC (default both):
+# - year: a database of COUNT (1,000,000) synthetic dossiers of 2026, then 10,000 more drawn from the whole year
+#   (every unit × procedure × month touched: the scattered worst case);
+# - feed: what a one-stop system sends next (scripts/dossier_feed.py): a year of FEED_COUNT (1,170,000) generated
+#   dossiers cut at FEED_CUT, the ~1,000,000 received before it stored oldest first (those resolved later still open),
+#   then the next 10,000 events in time order: new receptions and resolutions (updates) of open dossiers.
+# Each database is built once in DIR/<traffic> (default .bench-api/, kept between runs; remove it to rebuild). Then
+# RUNS (3) times, each from the same copy of it: a server starts, the 10,000 arrive in two batches of 5,000 through
+# `POST /api/v1/dossiers`, one after the other, then (on a fresh copy) both at once; each answer's Server-Timing and
+# the server's CPU time are printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "${SKIP_BUILD:-0}" = 1 ] || swift build -c release --product thidua
 BIN=$PWD/.build/release/thidua
-DIR=${DIR:-$PWD/.bench-api}
+ROOT=${DIR:-$PWD/.bench-api}
 COUNT=${COUNT:-1000000}
+FEED_COUNT=${FEED_COUNT:-1170000}
+FEED_CUT=${FEED_CUT:-2026-11-17T08:00:00+07:00}
 RUNS=${RUNS:-3}
 PORT=${PORT:-18190}
 SECRET=tdk_bench_api_batches
-export THIDUA_DATA_DIR=$DIR THIDUA_BCRYPT_COST=4 LOG_LEVEL=error
+export THIDUA_BCRYPT_COST=4 LOG_LEVEL=error
 SERVER=
 trap 'kill $SERVER 2>/dev/null || true' EXIT
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+for traffic in ${TRAFFIC:-year feed}; do
+DIR=$ROOT/$traffic
+export THIDUA_DATA_DIR=$DIR
 mkdir -p "$DIR"
 if [ ! -f "$DIR/pristine.sqlite" ]; then
     rm -f "$DIR"/thidua.sqlite*
@@ -28,12 +40,18 @@ c.execute("INSERT INTO api_tokens (id, name, token_hash, scopes, created_ms) VAL
           (str(uuid.uuid4()).upper(), hashlib.sha256(sys.argv[2].encode()).hexdigest(), int(time.time() * 1000)))
 c.commit()
 PY
-    "$BIN" dossiers generate --count "$COUNT" --year 2026 --out "$DIR/dossiers.csv"
+    if [ "$traffic" = feed ]; then
+        "$BIN" dossiers generate --count "$FEED_COUNT" --year 2026 --out "$DIR/all.csv"
+        python3 scripts/dossier_feed.py "$DIR/all.csv" "$FEED_CUT" "$DIR/dossiers.csv" "$DIR/more.csv"
+        rm "$DIR/all.csv"
+    else
+        "$BIN" dossiers generate --count "$COUNT" --year 2026 --out "$DIR/dossiers.csv"
+        "$BIN" dossiers generate --count 10000 --start "$COUNT" --year 2026 --seed 767 --out "$DIR/more.csv"
+    fi
     "$BIN" dossiers import "$DIR/dossiers.csv" 2>/dev/null
-    "$BIN" dossiers generate --count 10000 --start "$COUNT" --year 2026 --seed 767 --out "$DIR/more.csv"
     cp "$DIR/thidua.sqlite" "$DIR/pristine.sqlite"
 fi
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $COUNT dossiers stored"
+echo "traffic $traffic: $(( $(wc -l < "$DIR/dossiers.csv") - 1 )) dossiers stored"
 for run in $(seq 1 "$RUNS"); do
   for mode in sequential together; do
     rm -f "$DIR"/thidua.sqlite-wal "$DIR"/thidua.sqlite-shm
@@ -43,7 +61,7 @@ for run in $(seq 1 "$RUNS"); do
     SERVER=$!
     for _ in $(seq 1 600); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
     CPU0=$(awk '{print $14 + $15}' "/proc/$SERVER/stat")
-    python3 - "$DIR/more.csv" "http://127.0.0.1:$PORT" "$SECRET" "$run" "$mode" <<'PY'
+    python3 - "$DIR/more.csv" "http://127.0.0.1:$PORT" "$SECRET" "$traffic run $run" "$mode" <<'PY'
 import sys, threading, time
 sys.path.insert(0, "scripts")
 from dossier_api import batches, call
@@ -53,8 +71,8 @@ answers = {}
 def post(i):
     n, body = bodies[i]
     rep, timing, seconds = call(base, token, "POST", "/api/v1/dossiers", body)
-    assert rep["inserted"] == n, rep
-    answers[i] = (seconds, timing)
+    assert rep["inserted"] + rep["updated"] == n and not rep["keptAside"], rep
+    answers[i] = (seconds, timing, rep["updated"])
 t0 = time.monotonic()
 if mode == "sequential":
     for i in range(len(bodies)): post(i)
@@ -65,10 +83,11 @@ else:  # both batches sent at once, as two one-stop systems might
     assert len(answers) == len(bodies), "a batch failed"
 total = time.monotonic() - t0
 for i in sorted(answers):
-    print(f"run {run} {mode} batch {i + 1}: {answers[i][0]:.3f} s  phases (ms): {answers[i][1]}")
-print(f"run {run} {mode}: 2 × 5,000 in {total:.3f} s")
+    print(f"{run} {mode} batch {i + 1}: {answers[i][0]:.3f} s, {answers[i][2]} updates  phases (ms): {answers[i][1]}")
+print(f"{run} {mode}: 2 × 5,000 in {total:.3f} s")
 PY
-    echo "run $run $mode: server CPU $(( $(awk '{print $14 + $15}' "/proc/$SERVER/stat") - CPU0 )) ticks of $(getconf CLK_TCK)/s"
+    echo "$traffic run $run $mode: server CPU $(( $(awk '{print $14 + $15}' "/proc/$SERVER/stat") - CPU0 )) ticks of $(getconf CLK_TCK)/s"
     kill -INT "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=
   done
+done
 done

@@ -4,7 +4,7 @@
 Python's sqlite3 with the server's settings (WAL, synchronous=FULL, 64 MB page cache, statement journals in memory).
 
     python3 scripts/sqlite-batch-variants.py [DB] [VARIANT ...]
-    DB: a stored database (default .bench-api/pristine.sqlite, made by scripts/bench-api-batches.sh);
+    DB: a stored database (default .bench-api/year/pristine.sqlite, made by scripts/bench-api-batches.sh);
     VARIANT: base (as stored), intpk (integer primary key instead of the UUID id), compact (intpk, and the facts as
     three integer columns instead of JSON), nolate (no partial index of late dossiers), shortfacts (the facts as a
     30-character text); default: all. Environment: BATCHES (2) batches of 5,000 each; CHECKPOINT (1000) pages
@@ -119,7 +119,7 @@ def run(src, variant, work):
 
 
 if __name__ == "__main__":
-    src = sys.argv[1] if len(sys.argv) > 1 else ".bench-api/pristine.sqlite"
+    src = sys.argv[1] if len(sys.argv) > 1 else ".bench-api/year/pristine.sqlite"
     chosen = sys.argv[2:] or list(VARIANTS)
     with tempfile.TemporaryDirectory(dir=os.path.dirname(os.path.abspath(src))) as work:
         for v in chosen: run(src, v, work)

@@ -432,6 +432,24 @@ import Testing
                 payable: bit(3), paidOnline: bit(4), digitised: bit(5), rated: bit(6), unsatisfied: bit(7), complaint: bit(8))
             let decoded = try? JSONDecoder().decode(DossierFacts.self, from: Data(f.json.utf8))
             #expect(decoded == f)
+            #expect(DossierFacts(json: f.json) == f)
         }
+    }
+
+    static let storedFacts = [
+        #"{"online":true,"resolved":true,"withdrawn":false,"timeliness":"late","processingHalfDays":9,"statutoryHalfDays":6,"internalHalfDays":4,"payable":true,"paidOnline":false,"digitised":true,"rated":false,"unsatisfied":false,"complaint":false}"#,
+        #"{"online":false,"resolved":false,"withdrawn":false,"statutoryHalfDays":6,"payable":false,"paidOnline":false,"digitised":false,"rated":false,"unsatisfied":false,"complaint":true}"#,
+        #"{"complaint":false,"online":false,"resolved":false,"withdrawn":true,"timeliness":null,"statutoryHalfDays":0,"payable":false,"paidOnline":false,"digitised":false,"rated":false,"unsatisfied":false,"extra":[1]}"#,
+        #"{"online":false,"resolved":false,"withdrawn":false,"payable":false,"paidOnline":false,"digitised":false,"rated":false,"unsatisfied":false,"complaint":false}"#,
+        #"{"online":1,"resolved":false,"withdrawn":false,"statutoryHalfDays":6,"payable":false,"paidOnline":false,"digitised":false,"rated":false,"unsatisfied":false,"complaint":false}"#,
+        #"{"online":false,"resolved":false,"withdrawn":false,"timeliness":"soon","statutoryHalfDays":6,"payable":false,"paidOnline":false,"digitised":false,"rated":false,"unsatisfied":false,"complaint":false}"#,
+        #"{"online":false,"resolved":false,"withdrawn":false,"statutoryHalfDays":6.5,"payable":false,"paidOnline":false,"digitised":false,"rated":false,"unsatisfied":false,"complaint":false}"#,
+        #"{"online":false,"resolved":false,"withdrawn":false,"processingHalfDays":"3","statutoryHalfDays":6,"payable":false,"paidOnline":false,"digitised":false,"rated":false,"unsatisfied":false,"complaint":false}"#,
+        "[]", "", "{", "null",
+    ]
+
+    /// The reader of stored facts agrees with `JSONDecoder` on what it reads and on what it refuses.
+    @Test(arguments: storedFacts) func storedFactsReadAsJSONDecoderReadsThem(_ json: String) {
+        #expect(DossierFacts(json: json) == (try? JSONDecoder().decode(DossierFacts.self, from: Data(json.utf8))))
     }
 }

@@ -94,6 +94,26 @@ enum BulkSQL {
         return try returned.withLock { try $0.map { try $0.get() } }
     }
 
+    /// `head (?, ?, …) tail` with `values` bound in the parentheses (`SELECT … WHERE code IN`), each row given back
+    /// read by `read` (column by column, without `Codable`: see `BulkRow`).
+    static func select<T: Sendable>(
+        _ head: String, in values: [BulkValue], tail: String = "", on sql: any SQLDatabase, read: @escaping @Sendable (BulkRow) throws -> T
+    ) async throws -> [T] {
+        guard !values.isEmpty else { return [] }
+        let rows = Mutex<[Result<T, any Error>]>([])
+        let collect: @Sendable (BulkRow) -> Void = { row in
+            let decoded = Result { try read(row) }
+            rows.withLock { $0.append(decoded) }
+        }
+        if let lite = sql as? any SQLiteDatabase {
+            let text = head + " (" + Array(repeating: "?", count: values.count).joined(separator: ", ") + ") " + tail
+            try await lite.query(text, values.map(\.sqlite), logger: sql.logger) { collect(BulkRow(source: .sqlite($0))) }.get()
+        } else {
+            try await sql.raw("\(unsafeRaw: head) (\(binds: values.map(\.encodable))) \(unsafeRaw: tail)").run { collect(BulkRow(source: .sql($0))) }
+        }
+        return try rows.withLock { try $0.map { try $0.get() } }
+    }
+
     /// Settings for a connection about to write (SQLite only; each is a no-op once set on the connection): a page
     /// cache that holds a batch's index pages, and statement journals in memory. A multi-row statement keeps one so
     /// it can be undone alone; SQLite reads the setting when the transaction starts writing, so `writing` calls this
@@ -134,6 +154,19 @@ struct BulkRow {
             guard case .text(let v)? = row.column(column) else { throw Missing(column: column) }
             return v
         case .sql(let row): return try row.decode(column: column, as: String.self)
+        }
+    }
+
+    /// Text, or nil for NULL.
+    func optionalText(_ column: String) throws -> String? {
+        switch source {
+        case .sqlite(let row):
+            switch row.column(column) {
+            case .text(let v)?: return v
+            case .null?: return nil
+            default: throw Missing(column: column)
+            }
+        case .sql(let row): return try row.decode(column: column, as: String?.self)
         }
     }
 

@@ -95,8 +95,20 @@ enum DossierService {
         let id: UUID, code: String, statutory_half_days: Int, internal_half_days: Int?, fee: Int64
     }
     private struct UnitRow: Decodable { let id: UUID, code: String }
-    private struct ExistingRow: Decodable {
+    /// A stored dossier sent again: what its old contribution to the tallies was.
+    private struct ExistingRow: Sendable {
         let code: String, unit_id: UUID, procedure_id: UUID, received_month: String, resolved_month: String?, facts: String
+
+        init(code: String, unit_id: UUID, procedure_id: UUID, received_month: String, resolved_month: String?, facts: String) {
+            (self.code, self.unit_id, self.procedure_id) = (code, unit_id, procedure_id)
+            (self.received_month, self.resolved_month, self.facts) = (received_month, resolved_month, facts)
+        }
+
+        init(_ r: BulkRow) throws {
+            try self.init(
+                code: r.text("code"), unit_id: r.uuid("unit_id"), procedure_id: r.uuid("procedure_id"), received_month: r.text("received_month"),
+                resolved_month: r.optionalText("resolved_month"), facts: r.text("facts"))
+        }
     }
 
     struct TallyKey: Hashable { let unit: UUID, procedure: UUID, month: String }
@@ -148,9 +160,10 @@ enum DossierService {
         }
         var existing: [String: ExistingRow] = [:]
         for chunk in items.map(\.code).chunked(500) {
-            for r in try await sql.raw(
-                "SELECT code, unit_id, procedure_id, received_month, resolved_month, facts FROM dossiers WHERE code IN (\(binds: chunk))"
-            ).all(decoding: ExistingRow.self) { existing[r.code] = r }
+            for r in try await BulkSQL.select(
+                "SELECT code, unit_id, procedure_id, received_month, resolved_month, facts FROM dossiers WHERE code IN", in: chunk.map { .text($0) },
+                on: sql, read: ExistingRow.init)
+            { existing[r.code] = r }
         }
         timer?.mark("lookup")
         var deltas: [TallyKey: DossierTally] = [:]
@@ -173,7 +186,11 @@ enum DossierService {
                 statutory: TimeLimit(halfDays: p.statutory_half_days), internalLimit: p.internal_half_days.map { TimeLimit(halfDays: $0) },
                 payable: p.fee > 0, paidOnline: d.paidOnline, digitised: d.digitised, rated: d.rating != nil, unsatisfied: d.rating == .unsatisfied,
                 complaint: d.complaint)
-            if let old = existing[d.code], let oldFacts = try? JSONDecoder().decode(DossierFacts.self, from: Data(old.facts.utf8)) {
+            if let old = existing[d.code] {
+                // Written by this service; unreadable facts would leave the old contribution in the tallies for good.
+                guard let oldFacts = DossierFacts(json: old.facts) else {
+                    throw AppError.internalInconsistency("the stored facts of dossier \(d.code) cannot be read")
+                }
                 deltas[TallyKey(unit: old.unit_id, procedure: old.procedure_id, month: old.received_month), default: DossierTally()]
                     .remove(oldFacts, parts: .receipt)
                 if let m = old.resolved_month {

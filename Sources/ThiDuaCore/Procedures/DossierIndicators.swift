@@ -48,7 +48,7 @@ public struct DossierFacts: Hashable, Sendable, Codable {
         self.complaint = complaint
     }
 
-    /// The facts as JSON, written directly (stored with every dossier; read back with `JSONDecoder` when a dossier
+    /// The facts as JSON, written directly (stored with every dossier; read back by `init?(json:)` when a dossier
     /// is sent again). The same keys `Codable` uses; nil values left out, as `JSONEncoder` does.
     public var json: String {
         func flag(_ b: Bool) -> String { b ? "true" : "false" }
@@ -60,6 +60,42 @@ public struct DossierFacts: Hashable, Sendable, Codable {
         s += ",\"payable\":\(flag(payable)),\"paidOnline\":\(flag(paidOnline)),\"digitised\":\(flag(digitised)),\"rated\":\(flag(rated))"
         s += ",\"unsatisfied\":\(flag(unsatisfied)),\"complaint\":\(flag(complaint))}"
         return s
+    }
+
+    /// Stored facts read back (a dossier sent again gives back its old contribution): what `JSONDecoder` reads, by
+    /// the strict `JSONReader` (about a tenth of the time: a resolution batch reads thousands). Nil where
+    /// `JSONDecoder` would throw: not an object, a required key missing, a value of the wrong kind. Unknown keys are
+    /// ignored, as `Codable` ignores them.
+    public init?(json: String) {
+        guard case .object(let o)? = JSONReader.parse(Array(json.utf8)) else { return nil }
+        func flag(_ key: String) -> Bool? {
+            if case .bool(let b)? = o[key] { b } else { nil }
+        }
+        /// nil: absent or null; .some(nil): present but not a whole number in `Int`'s range (JSONDecoder throws).
+        func count(_ key: String) -> Int?? {
+            switch o[key] {
+            case nil, .null?: return .some(nil)
+            case .number(let d)?: return d.rounded() == d && abs(d) < 9e15 ? .some(Int(d)) : nil
+            default: return nil
+            }
+        }
+        let timeliness: Timeliness?
+        switch o["timeliness"] {
+        case nil, .null?: timeliness = nil
+        case .string(let s)?:
+            guard let t = Timeliness(rawValue: s) else { return nil }
+            timeliness = t
+        default: return nil
+        }
+        guard let online = flag("online"), let resolved = flag("resolved"), let withdrawn = flag("withdrawn"),
+            let processing = count("processingHalfDays"), let statutory = count("statutoryHalfDays") ?? nil,
+            let internalLimit = count("internalHalfDays"), let payable = flag("payable"), let paidOnline = flag("paidOnline"),
+            let digitised = flag("digitised"), let rated = flag("rated"), let unsatisfied = flag("unsatisfied"), let complaint = flag("complaint")
+        else { return nil }
+        self.init(
+            online: online, resolved: resolved, withdrawn: withdrawn, timeliness: timeliness, processingHalfDays: processing,
+            statutoryHalfDays: statutory, internalHalfDays: internalLimit, payable: payable, paidOnline: paidOnline, digitised: digitised,
+            rated: rated, unsatisfied: unsatisfied, complaint: complaint)
     }
 }
 
