@@ -14,6 +14,10 @@ cut-off instant and what arrives next:
   its result; an update of a stored or earlier-sent dossier), in BATCHES (2) batches of SIZE (5,000) distinct codes:
   a dossier received and resolved within one batch is sent once, as it stands at its resolution (a system coalesces
   what it has not sent yet). Times stay in Vietnam time with offset, as the generator writes them; they sort as text.
+
+Codes are numbered again in order of reception, as one-stop systems number them (a unit's prefix, the year, then a
+sequence): the generator numbers dossiers in the order it draws them, which is no order in time, and a new dossier's
+code would land anywhere in the code index instead of after the codes issued before it.
 """
 import csv, sys
 
@@ -47,6 +51,7 @@ def main():
                     events.append((resolved, row))
     base.sort(key=lambda r: r[at["received_at"]])
     events.sort(key=lambda e: e[0])
+    renumber(base, events, at)
     out, batch, order = [], {}, []
     for when, row in events:
         code = row[at["code"]]
@@ -67,6 +72,19 @@ def main():
     write(feed_path, out)
     updates = sum(1 for r in out if r[at["resolved_at"]])
     print(f"{len(base)} dossiers stored at {cut}; feed of {len(out)} ({updates} with a resolution, {len(out) - updates} open)")
+
+
+def renumber(base, events, at):
+    """Codes in order of reception: `UNIT-YY` and a 7-digit sequence over all dossiers (rows are changed in place)."""
+    received = {}
+    for row in base + [row for _, row in events]:
+        received[row[at["code"]]] = (row[at["received_at"]], row[at["code"]])
+    code_of = {}
+    for n, (when, code) in enumerate(sorted(received.values())):
+        unit = code.rsplit("-", 1)[0]
+        code_of[code] = f"{unit}-{when[2:4]}{n:07d}"
+    for row in base + [row for _, row in events]:
+        row[at["code"]] = code_of[row[at["code"]]]
 
 
 def opened(row, at):
