@@ -26,6 +26,7 @@ func configure(_ app: Application, config: AppConfig) async throws {
     } else {
         try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
         app.databases.use(.sqlite(.file(config.sqliteFile)), as: .sqlite)
+        BulkSQL.checkpointPages.store(config.sqliteCheckpointPages, ordering: .relaxed)
     }
     Migrations.register(app)
     app.databases.middleware.use(PlanStatusSync())

@@ -55,6 +55,22 @@ import VaporTesting
         #expect(seen.inside == 0)
     }
 
+    /// A write transaction's SQLite connection checkpoints its log at the configured size, not SQLite's 1,000 pages.
+    @Test func writersCheckpointAtTheConfiguredLogSize() async throws {
+        #expect(throws: AppConfig.ConfigError.self) { try AppConfig.load(["THIDUA_SQLITE_CHECKPOINT_PAGES": "10"]) }
+        #expect(throws: AppConfig.ConfigError.self) { try AppConfig.load(["THIDUA_SQLITE_CHECKPOINT_PAGES": "8k"]) }
+        #expect(try AppConfig.load(["THIDUA_SQLITE_CHECKPOINT_PAGES": "2000"]).sqliteCheckpointPages == 2_000)
+        #expect(try AppConfig.load([:]).sqliteCheckpointPages == 8_000)
+        try await withApp { app in
+            guard let sql = app.db as? any SQLDatabase, sql.dialect.name == "sqlite" else { return }
+            struct Pages: Decodable { let wal_autocheckpoint: Int }
+            let pages = try await app.db.writing(as: .system("test")) { tx, _ in
+                try await (tx as! any SQLDatabase).raw("PRAGMA wal_autocheckpoint").first(decoding: Pages.self)?.wal_autocheckpoint
+            }
+            #expect(pages == app.config.sqliteCheckpointPages)
+        }
+    }
+
     @Test func editingARowBehindTheAppsBackIsDetected() async throws {
         try await withApp { app in
             _ = try await Fixture.make(on: app.db)

@@ -21,6 +21,9 @@ struct AppConfig: Sendable {
     var logJSON = false
     /// bcrypt work factor; 12 takes about a quarter of a second per sign-in on this class of machine.
     var bcryptCost = 12
+    /// SQLite: pages of write-ahead log after which a commit copies the log back into the database (SQLite's own
+    /// default is 1,000; see `BulkSQL.prepareWriter` and docs/benchmarks.md).
+    var sqliteCheckpointPages = 8_000
     /// The date the server takes as today. Only for tests, training and demonstrations ("what happens when this
     /// task goes overdue"); never set in production.
     var fixedToday: CivilDate?
@@ -46,6 +49,7 @@ struct AppConfig: Sendable {
         ("THIDUA_MAX_UPLOAD_MB", "dung lượng tệp tải lên tối đa / upload limit in MB (20)"),
         ("THIDUA_LOG_FORMAT", "text | json (text)"),
         ("THIDUA_BCRYPT_COST", "độ khó bcrypt / bcrypt cost 4–15 (12)"),
+        ("THIDUA_SQLITE_CHECKPOINT_PAGES", "SQLite: số trang nhật ký WAL trước mỗi lần ghi về tệp / WAL pages between checkpoints 100–100000 (8000)"),
         ("THIDUA_SMTP_HOST", "máy chủ SMTP nội bộ; để trống thì không gửi thư / internal SMTP relay; unset: no e-mail"),
         ("THIDUA_SMTP_PORT", "cổng SMTP / SMTP port (25)"),
         ("THIDUA_SMTP_HELO", "tên máy khi chào SMTP / EHLO name (thidua.local)"),
@@ -91,6 +95,7 @@ struct AppConfig: Sendable {
         if let v = int("THIDUA_MAX_UPLOAD_MB", 1...1024) { c.maxUploadMB = v }
         if let f = env["THIDUA_LOG_FORMAT"] { c.logJSON = f == "json" }
         if let v = int("THIDUA_BCRYPT_COST", 4...15) { c.bcryptCost = v }
+        if let v = int("THIDUA_SQLITE_CHECKPOINT_PAGES", 100...100_000) { c.sqliteCheckpointPages = v }
         if let d = env["THIDUA_TODAY"], !d.isEmpty {
             if let date = CivilDate(parsing: d) { c.fixedToday = date } else { bad.append("THIDUA_TODAY") }
         }

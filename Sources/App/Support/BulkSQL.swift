@@ -114,13 +114,21 @@ enum BulkSQL {
         return try rows.withLock { try $0.map { try $0.get() } }
     }
 
+    /// `THIDUA_SQLITE_CHECKPOINT_PAGES`, set once at start-up (`configure`).
+    static let checkpointPages = Atomic<Int>(8_000)
+
     /// Settings for a connection about to write (SQLite only; each is a no-op once set on the connection): a page
-    /// cache that holds a batch's index pages, and statement journals in memory. A multi-row statement keeps one so
-    /// it can be undone alone; SQLite reads the setting when the transaction starts writing, so `writing` calls this
-    /// before its first write (set later, the journals of that transaction spill to temporary files past 64 KiB).
+    /// cache that holds a batch's index pages, statement journals in memory, and a checkpoint every 8,000 pages of
+    /// log. A multi-row statement keeps a statement journal so it can be undone alone; SQLite reads the setting when
+    /// the transaction starts writing, so `writing` calls this before its first write (set later, the journals of that
+    /// transaction spill to temporary files past 64 KiB). The checkpoint runs inside the commit that crosses the
+    /// threshold, on whichever connection commits: at SQLite's default of 1,000 pages (4 MB) nearly every batch of
+    /// dossiers paid one, copying back pages (tallies, index pages) that the next batch changes again. The threshold
+    /// is a setting (`THIDUA_SQLITE_CHECKPOINT_PAGES`, default 8,000 pages, 32 MB of log).
     static func prepareWriter(on sql: any SQLDatabase) async throws {
         guard let lite = sql as? any SQLiteDatabase else { return }
         try await lite.query("PRAGMA cache_size = -65536", [], logger: sql.logger) { _ in }.get()
+        try await lite.query("PRAGMA wal_autocheckpoint = \(checkpointPages.load(ordering: .relaxed))", [], logger: sql.logger) { _ in }.get()
         // Refused only when the connection holds temporary tables inside a transaction (ThiDua makes none); an
         // import then simply keeps its statement journals in files.
         try? await lite.query("PRAGMA temp_store = MEMORY", [], logger: sql.logger) { _ in }.get()

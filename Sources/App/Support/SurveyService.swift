@@ -171,8 +171,8 @@ final class SQLiteWriterConnection: Sendable {
         try await sql.raw("PRAGMA journal_mode=WAL").run()
         try await sql.raw("PRAGMA synchronous=FULL").run()
         // Checkpoints run inside commits; with every index page an answer touches going to the WAL, the default
-        // (every 1,000 pages, ~10 batches) stalled commits often.
-        try await sql.raw("PRAGMA wal_autocheckpoint = 8000").run()
+        // (every 1,000 pages, ~10 batches) stalled commits often. The same setting as every other writer's.
+        try await sql.raw("PRAGMA wal_autocheckpoint = \(unsafeRaw: String(BulkSQL.checkpointPages.load(ordering: .relaxed)))").run()
         let kept = connection.withLock { current -> SQLiteConnection? in
             if let current { return current }
             current = c
