@@ -437,7 +437,7 @@ final class DossierRow: Model, @unchecked Sendable {
             let answer = try await PerformanceWorkflowTests.send(app, token: s.token, [], raw: String(decoding: example, as: UTF8.self))
             #expect(answer.status == .ok, "\(answer.text)")
             let report = try JSONDecoder().decode(IngestReport.self, from: Data(answer.text.utf8))
-            #expect(report.inserted == 0 && report.updated == 0 && report.keptAside.map(\.code) == ["VD-SNNMT-2611230001", "VD-SNNMT-2611230002"])
+            #expect(report.inserted == 0 && report.updated == 0 && report.keptAside.map(\.code) == ["VD-BHXH-2611230001", "VD-BQLKCN-2611230002"])
         }
     }
 }

@@ -19,10 +19,10 @@ enum OpenAPIDocument {
           "required": true,
           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DossierBatch"},
             "example": {"dossiers": [
-              {"code": "VD-SNNMT-2611230001", "procedure_code": "1.000775.000.00.00.H99", "unit_code": "BHXH", "channel": "online",
+              {"code": "VD-BHXH-2611230001", "procedure_code": "1.000775.000.00.00.H99", "unit_code": "BHXH", "channel": "online",
                "received_at": "2026-11-23T09:00:00+07:00", "resolved_at": "2026-11-25T15:30:00+07:00", "returned_at": "2026-11-25T15:30:00+07:00",
                "result": "approved", "paid_online": false, "digitised": true, "rating": "satisfied", "complaint": false},
-              {"code": "VD-SNNMT-2611230002", "procedure_code": "1.001193.000.00.00.H99", "unit_code": "BQLKCN", "channel": "counter",
+              {"code": "VD-BQLKCN-2611230002", "procedure_code": "1.001193.000.00.00.H99", "unit_code": "BQLKCN", "channel": "counter",
                "received_at": "2026-11-23T02:15:00Z"}]}}}
         },
         "responses": {

@@ -63,7 +63,8 @@ public struct DossierFacts: Hashable, Sendable, Codable {
     }
 
     /// Stored facts read back (a dossier sent again gives back its old contribution): what `JSONDecoder` reads, by
-    /// the strict `JSONReader` (about a tenth of the time: a resolution batch reads thousands). Nil where
+    /// the strict `JSONReader` (a batch of resolutions reads thousands; a `JSONDecoder` each showed in its `rows`
+    /// phase, docs/benchmarks.md). Nil where
     /// `JSONDecoder` would throw: not an object, a required key missing, a value of the wrong kind. Unknown keys are
     /// ignored, as `Codable` ignores them.
     public init?(json: String) {
