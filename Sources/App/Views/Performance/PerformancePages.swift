@@ -75,6 +75,8 @@ enum PerformancePages {
             periodForm(t, p, action: PerformanceURL.home)
             H.p(.class("lead")) { p.label(t) }
             if lines.isEmpty { H.p(.class("notice")) { t("perf.none") } } else {
+                // Titled on the page as the survey results' charts are (the SVG's own title is for screen readers).
+                H.h2 { t("perf.chart.onTime") }
                 SurveyChart.bars(
                     title: t("perf.chart.onTime"), bars: lines.map { ($0.name, $0.indicators.onTimeRate, $0.tally.resolved) }, targets: [], t: t)
                 H.div(.class("table-wrap")) {
