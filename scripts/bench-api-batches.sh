@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The API batch phase by phase (issue 6; figures in docs/benchmarks.md, "The API batch, phase by phase"), release
-# build. For each kind of TRAFFIC (default both):
+# The API batch phase by phase (issue 6; figures in docs/benchmarks.md, "The API batch, phase by phase" and "The
+# one-stop feed"), release build. For each kind of TRAFFIC (default both):
 # - year: a database of COUNT (1,000,000) synthetic dossiers of 2026, then 10,000 more drawn from the whole year
 #   (every unit × procedure × month touched: the scattered worst case);
 # - feed: what a one-stop system sends next (scripts/dossier_feed.py): a year of FEED_COUNT (1,170,000) generated
@@ -11,7 +11,8 @@
 # - sequential: the first 10,000 in two batches through `POST /api/v1/dossiers`, one after the other;
 # - together: the same two batches sent at once;
 # - steady: all STEADY batches one after the other, the time per 10,000 averaged over them (SQLite's WAL checkpoints,
-#   which a commit runs every 8,000 pages of log, fall in some batches and not others: this is the cost over time).
+#   which a commit runs every THIDUA_SQLITE_CHECKPOINT_PAGES (8,000) pages of log, fall in some batches and not
+#   others: this is the cost over time; set that variable to compare thresholds in one run).
 # Each answer's Server-Timing and the server's CPU time are printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
