@@ -86,12 +86,9 @@ enum BulkSQL {
         _ head: String, rows: [[BulkValue]], tail: String, rowsPerStatement: Int = 500, on sql: any SQLDatabase,
         read: @escaping @Sendable (BulkRow) throws -> T
     ) async throws -> [T] {
-        let returned = Mutex<[Result<T, any Error>]>([])
-        try await insert(head, rows: rows, tail: tail, rowsPerStatement: rowsPerStatement, on: sql) { row in
-            let decoded = Result { try read(row) }
-            returned.withLock { $0.append(decoded) }
-        }
-        return try returned.withLock { try $0.map { try $0.get() } }
+        let returned = Returned(read)
+        try await insert(head, rows: rows, tail: tail, rowsPerStatement: rowsPerStatement, on: sql, onRow: returned.take)
+        return try returned.values()
     }
 
     /// `head (?, ?, …) tail` with `values` bound in the parentheses (`SELECT … WHERE code IN`), each row given back
@@ -100,18 +97,30 @@ enum BulkSQL {
         _ head: String, in values: [BulkValue], tail: String = "", on sql: any SQLDatabase, read: @escaping @Sendable (BulkRow) throws -> T
     ) async throws -> [T] {
         guard !values.isEmpty else { return [] }
-        let rows = Mutex<[Result<T, any Error>]>([])
-        let collect: @Sendable (BulkRow) -> Void = { row in
+        let returned = Returned(read)
+        if let lite = sql as? any SQLiteDatabase {
+            let text = head + " (" + Array(repeating: "?", count: values.count).joined(separator: ", ") + ") " + tail
+            try await lite.query(text, values.map(\.sqlite), logger: sql.logger) { returned.take(BulkRow(source: .sqlite($0))) }.get()
+        } else {
+            try await sql.raw("\(unsafeRaw: head) (\(binds: values.map(\.encodable))) \(unsafeRaw: tail)").run { returned.take(BulkRow(source: .sql($0))) }
+        }
+        return try returned.values()
+    }
+
+    /// Rows a statement gives back, each read as it arrives (on the driver's thread); a row that cannot be read
+    /// fails the whole result, once the statement is done.
+    private final class Returned<T: Sendable>: Sendable {
+        private let rows = Mutex<[Result<T, any Error>]>([])
+        private let read: @Sendable (BulkRow) throws -> T
+
+        init(_ read: @escaping @Sendable (BulkRow) throws -> T) { self.read = read }
+
+        @Sendable func take(_ row: BulkRow) {
             let decoded = Result { try read(row) }
             rows.withLock { $0.append(decoded) }
         }
-        if let lite = sql as? any SQLiteDatabase {
-            let text = head + " (" + Array(repeating: "?", count: values.count).joined(separator: ", ") + ") " + tail
-            try await lite.query(text, values.map(\.sqlite), logger: sql.logger) { collect(BulkRow(source: .sqlite($0))) }.get()
-        } else {
-            try await sql.raw("\(unsafeRaw: head) (\(binds: values.map(\.encodable))) \(unsafeRaw: tail)").run { collect(BulkRow(source: .sql($0))) }
-        }
-        return try rows.withLock { try $0.map { try $0.get() } }
+
+        func values() throws -> [T] { try rows.withLock { try $0.map { try $0.get() } } }
     }
 
     /// `THIDUA_SQLITE_CHECKPOINT_PAGES`, set once at start-up (`configure`).

@@ -96,19 +96,8 @@ enum DossierService {
     }
     private struct UnitRow: Decodable { let id: UUID, code: String }
     /// A stored dossier sent again: what its old contribution to the tallies was.
-    private struct ExistingRow: Sendable {
+    fileprivate struct ExistingRow: Sendable {
         let code: String, unit_id: UUID, procedure_id: UUID, received_month: String, resolved_month: String?, facts: String
-
-        init(code: String, unit_id: UUID, procedure_id: UUID, received_month: String, resolved_month: String?, facts: String) {
-            (self.code, self.unit_id, self.procedure_id) = (code, unit_id, procedure_id)
-            (self.received_month, self.resolved_month, self.facts) = (received_month, resolved_month, facts)
-        }
-
-        init(_ r: BulkRow) throws {
-            try self.init(
-                code: r.text("code"), unit_id: r.uuid("unit_id"), procedure_id: r.uuid("procedure_id"), received_month: r.text("received_month"),
-                resolved_month: r.optionalText("resolved_month"), facts: r.text("facts"))
-        }
     }
 
     struct TallyKey: Hashable { let unit: UUID, procedure: UUID, month: String }
@@ -312,6 +301,14 @@ enum DossierService {
         for h in try await sql.raw("SELECT half_days, CAST(SUM(n) AS BIGINT) AS n FROM dossier_tally_histograms GROUP BY half_days").all(decoding: H.self)
         where h.n != 0 { total.histogram[h.half_days] = h.n }
         return total
+    }
+}
+
+extension DossierService.ExistingRow {
+    init(_ r: BulkRow) throws {
+        try self.init(
+            code: r.text("code"), unit_id: r.uuid("unit_id"), procedure_id: r.uuid("procedure_id"), received_month: r.text("received_month"),
+            resolved_month: r.optionalText("resolved_month"), facts: r.text("facts"))
     }
 }
 

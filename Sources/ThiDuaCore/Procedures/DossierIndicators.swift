@@ -64,9 +64,8 @@ public struct DossierFacts: Hashable, Sendable, Codable {
 
     /// Stored facts read back (a dossier sent again gives back its old contribution): what `JSONDecoder` reads, by
     /// the strict `JSONReader` (a batch of resolutions reads thousands; a `JSONDecoder` each showed in its `rows`
-    /// phase, docs/benchmarks.md). Nil where
-    /// `JSONDecoder` would throw: not an object, a required key missing, a value of the wrong kind. Unknown keys are
-    /// ignored, as `Codable` ignores them.
+    /// phase, docs/benchmarks.md). Nil where `JSONDecoder` would throw: not an object, a required key missing, a value
+    /// of the wrong kind. Unknown keys are ignored, as `Codable` ignores them.
     public init?(json: String) {
         guard case .object(let o)? = JSONReader.parse(Array(json.utf8)) else { return nil }
         func flag(_ key: String) -> Bool? {
